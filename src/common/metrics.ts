@@ -1,0 +1,26 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+
+/** What the pipeline measures: how long each step took and how it ended. */
+export interface StepMetrics {
+  stepFinished(step: string, outcome: string, durationMs: number): void;
+  /** Writes what was recorded (EMF to stdout in Lambda). */
+  flush(): void;
+}
+
+export function createStepMetrics(
+  metrics: Metrics = new Metrics({ namespace: 'SandboxTeardown' }),
+): StepMetrics {
+  return {
+    stepFinished(step, outcome, durationMs) {
+      // One EMF document per measurement keeps its dimensions its own; its count is the outcome count.
+      const single = metrics.singleMetric();
+      single.addDimensions({ step, outcome });
+      single.addMetric('StepDuration', MetricUnit.Milliseconds, durationMs);
+    },
+    flush() {
+      metrics.publishStoredMetrics();
+    },
+  };
+}
+
+export const noStepMetrics: StepMetrics = { stepFinished() {}, flush() {} };

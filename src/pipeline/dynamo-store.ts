@@ -1,0 +1,263 @@
+import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { AccountId } from '../common/account-id';
+import { asAwsCallError, ConflictError, TeardownExistsError } from '../common/errors';
+import type { Page, Teardown, TeardownEvent, TeardownStatus } from './model';
+import { STATUS_INDEX, TTL_ATTRIBUTE } from './state-table';
+import { CLOSE_WINDOW_MS, type CloseRecord, type TeardownStore } from './store';
+
+// Item layout (one table):
+//   ACCOUNT#<id> / TEARDOWN                          the current teardown of the account (status, createdAt feed the index)
+//   ACCOUNT#<id> / EVENT#<teardownId>#<version>      its append-only event log
+//   CLOSE-LEDGER / <closedAt>#<id>                   closes made by this tool, expiring after the 30-day window
+//   ONCE#<key>   / ONCE                              idempotency keys
+const CURRENT = 'TEARDOWN';
+const accountKey = (accountId: string) => `ACCOUNT#${accountId}`;
+const eventKey = (teardownId: string, version: number) =>
+  `EVENT#${teardownId}#${String(version).padStart(10, '0')}`;
+const LEDGER = 'CLOSE-LEDGER';
+
+const EVENT_RETENTION_MS = 400 * 86_400_000;
+
+function toItem(teardown: Teardown) {
+  return { pk: accountKey(teardown.accountId), sk: CURRENT, ...teardown };
+}
+
+function fromItem(item: Record<string, unknown>): Teardown {
+  const { pk: _pk, sk: _sk, ...rest } = item;
+  return rest as unknown as Teardown;
+}
+
+function eventItem(event: TeardownEvent) {
+  return {
+    pk: accountKey(event.accountId),
+    sk: eventKey(event.teardownId, event.version),
+    ...event,
+    [TTL_ATTRIBUTE]: Math.floor((event.at + EVENT_RETENTION_MS) / 1000),
+  };
+}
+
+function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
+  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+}
+function decodeCursor(cursor: string | undefined): Record<string, unknown> | undefined {
+  return cursor ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : undefined;
+}
+
+function conditionFailedOnFirstItem(error: unknown): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+  );
+}
+
+export class DynamoTeardownStore implements TeardownStore {
+  private readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  async create(teardown: Teardown, event: TeardownEvent): Promise<void> {
+    const input: TransactWriteCommandInput = {
+      TransactItems: [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: toItem(teardown),
+            // A new teardown may only replace one that has ended.
+            ConditionExpression: 'attribute_not_exists(pk) OR #status <> :active',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':active': 'active' },
+          },
+        },
+        { Put: { TableName: this.tableName, Item: eventItem(event) } },
+      ],
+    };
+    try {
+      await this.doc.send(new TransactWriteCommand(input));
+    } catch (error) {
+      if (conditionFailedOnFirstItem(error)) {
+        const existing = await this.get(teardown.accountId);
+        throw new TeardownExistsError(teardown.accountId, existing?.step ?? 'unknown');
+      }
+      throw asAwsCallError('Saving the new teardown', error);
+    }
+  }
+
+  async get(accountId: AccountId): Promise<Teardown | undefined> {
+    try {
+      const { Item } = await this.doc.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: accountKey(accountId), sk: CURRENT },
+          ConsistentRead: true,
+        }),
+      );
+      return Item ? fromItem(Item) : undefined;
+    } catch (error) {
+      throw asAwsCallError('Reading the teardown', error);
+    }
+  }
+
+  async list(
+    status: TeardownStatus,
+    options: { limit?: number; cursor?: string } = {},
+  ): Promise<Page<Teardown>> {
+    try {
+      const result = await this.doc.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: STATUS_INDEX,
+          KeyConditionExpression: '#status = :status',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':status': status },
+          ScanIndexForward: false,
+          Limit: options.limit ?? 50,
+          ExclusiveStartKey: decodeCursor(options.cursor),
+        }),
+      );
+      const page: Page<Teardown> = { items: (result.Items ?? []).map(fromItem) };
+      const cursor = encodeCursor(result.LastEvaluatedKey);
+      if (cursor) page.cursor = cursor;
+      return page;
+    } catch (error) {
+      throw asAwsCallError('Listing teardowns', error);
+    }
+  }
+
+  async transition(expectedVersion: number, next: Teardown, event: TeardownEvent): Promise<void> {
+    if (next.version !== expectedVersion + 1) {
+      throw new Error(`transition must raise the version by one (${expectedVersion} → ${next.version})`);
+    }
+    try {
+      await this.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: toItem(next),
+                ConditionExpression: '#version = :expected AND teardownId = :teardownId',
+                ExpressionAttributeNames: { '#version': 'version' },
+                ExpressionAttributeValues: { ':expected': expectedVersion, ':teardownId': next.teardownId },
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: eventItem(event),
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+          ],
+        }),
+      );
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) {
+        throw new ConflictError(`The teardown of ${next.accountId} was changed by someone else first.`, {
+          cause: error,
+        });
+      }
+      throw asAwsCallError('Saving the teardown', error);
+    }
+  }
+
+  async events(accountId: AccountId, teardownId: string): Promise<TeardownEvent[]> {
+    const events: TeardownEvent[] = [];
+    let start: Record<string, unknown> | undefined;
+    try {
+      do {
+        const result = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': accountKey(accountId), ':prefix': `EVENT#${teardownId}#` },
+            ExclusiveStartKey: start,
+            ConsistentRead: true,
+          }),
+        );
+        for (const item of result.Items ?? []) {
+          const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...event } = item;
+          events.push(event as TeardownEvent);
+        }
+        start = result.LastEvaluatedKey;
+      } while (start);
+    } catch (error) {
+      throw asAwsCallError('Reading the event log', error);
+    }
+    return events;
+  }
+
+  async recordClose(record: CloseRecord): Promise<void> {
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: LEDGER,
+            sk: `${String(record.closedAt).padStart(15, '0')}#${record.accountId}`,
+            ...record,
+            [TTL_ATTRIBUTE]: Math.floor((record.closedAt + CLOSE_WINDOW_MS) / 1000),
+          },
+        }),
+      );
+    } catch (error) {
+      throw asAwsCallError('Recording the close in the quota ledger', error);
+    }
+  }
+
+  async closesSince(since: number): Promise<CloseRecord[]> {
+    const records: CloseRecord[] = [];
+    let start: Record<string, unknown> | undefined;
+    try {
+      do {
+        const result = await this.doc.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk AND sk >= :since',
+            ExpressionAttributeValues: { ':pk': LEDGER, ':since': String(since).padStart(15, '0') },
+            ExclusiveStartKey: start,
+          }),
+        );
+        for (const item of result.Items ?? []) {
+          records.push({ accountId: item.accountId as AccountId, closedAt: item.closedAt as number });
+        }
+        start = result.LastEvaluatedKey;
+      } while (start);
+    } catch (error) {
+      throw asAwsCallError('Reading the close-quota ledger', error);
+    }
+    return records;
+  }
+
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    const now = Date.now();
+    try {
+      await this.doc.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { pk: `ONCE#${key}`, sk: 'ONCE', [TTL_ATTRIBUTE]: Math.floor((now + ttlMs) / 1000) },
+          // An expired key (TTL deletion is lazy) may be claimed again.
+          ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
+          ExpressionAttributeValues: { ':now': Math.floor(now / 1000) },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw asAwsCallError('Claiming an idempotency key', error);
+    }
+  }
+}

@@ -1,0 +1,23 @@
+import type { Signal } from './step-handler';
+import type { Worker } from './steps';
+
+/** What the pipeline (and browser) Lambda is invoked with: by dispatch, timers, the sweeper and the other Lambdas. */
+export type PipelineEvent =
+  | { action: 'advance'; accountId: string; worker?: Worker }
+  | { action: 'resume'; accountId: string; signal: Signal }
+  | { action: 'sweep' };
+
+export function isPipelineEvent(value: unknown): value is PipelineEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const event = value as Record<string, unknown>;
+  switch (event.action) {
+    case 'advance':
+      return typeof event.accountId === 'string';
+    case 'resume':
+      return typeof event.accountId === 'string' && typeof event.signal === 'object' && event.signal !== null;
+    case 'sweep':
+      return true;
+    default:
+      return false;
+  }
+}

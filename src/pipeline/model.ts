@@ -1,0 +1,111 @@
+import type { AccountId } from '../common/account-id';
+import type { Strategy } from '../common/config';
+import type { StepName } from './steps';
+
+/** The teardown as a whole. Everything but `active` is final. */
+export type TeardownStatus =
+  | 'active'
+  | 'succeeded'
+  | 'failed'
+  | 'cancelled'
+  | 'refused'
+  | 'denied'
+  | 'expired';
+export const FINAL_STATUSES: readonly TeardownStatus[] = [
+  'succeeded',
+  'failed',
+  'cancelled',
+  'refused',
+  'denied',
+  'expired',
+];
+
+export type StepStatus = 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
+
+/** What preflight learned about the account, shown to requester and approver. */
+export interface AccountSummary {
+  accountId: AccountId;
+  name: string;
+  email: string;
+  /** Names from the root down to the account's parent, e.g. "Root / Sandbox / Team A". */
+  ouPath: string;
+  parentId: string;
+  joinedAt: number | undefined;
+  state: string;
+}
+
+/** A person's or a component's decision on a waiting step. */
+export interface Wait {
+  /** The signal that ends the wait early, if any (approval, mail-link, captcha-answer, human). */
+  signal?: string;
+  /** When the wait ends by itself: the step runs again, or its deadline rule applies. */
+  until: number;
+  reason: string;
+}
+
+export interface Lease {
+  owner: string;
+  expiresAt: number;
+}
+
+/** Where the bot shows this teardown in Slack. */
+export interface SlackPlacement {
+  channel: string;
+  requestTs?: string;
+  threadTs?: string;
+  statusTs?: string;
+}
+
+export interface Teardown {
+  accountId: AccountId;
+  teardownId: string;
+  status: TeardownStatus;
+  strategy: Strategy;
+  requester: string;
+  reason?: string;
+  approver?: string;
+  decidedAt?: number;
+  slack?: SlackPlacement;
+  step: StepName;
+  stepStatus: StepStatus;
+  stepStartedAt: number;
+  /** Runs of the current step so far. */
+  attempt: number;
+  /** Failed runs of the current step in a row. */
+  failures: number;
+  wait?: Wait;
+  lease?: Lease;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+  endedAt?: number;
+  summary?: AccountSummary;
+  lastError?: string;
+  /** Why the teardown ended, for people. */
+  outcome?: string;
+  /** Non-secret facts steps keep for later steps (e.g. when CloseAccount was accepted). */
+  data: Record<string, string | number | boolean>;
+}
+
+/** One entry of the append-only log: who did what, when, at which step. */
+export interface TeardownEvent {
+  accountId: AccountId;
+  teardownId: string;
+  version: number;
+  at: number;
+  actor: string;
+  action: string;
+  step: StepName;
+  attempt: number;
+  outcome: string;
+  detail?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
+
+export function isFinal(status: TeardownStatus): boolean {
+  return status !== 'active';
+}

@@ -1,0 +1,162 @@
+import {
+  CloseAccountCommand,
+  DescribeAccountCommand,
+  DescribeOrganizationalUnitCommand,
+  DescribeOrganizationCommand,
+  ListParentsCommand,
+  ListRootsCommand,
+  ListTagsForResourceCommand,
+  type OrganizationsClient,
+  paginateListAccounts,
+} from '@aws-sdk/client-organizations';
+import type { AccountId } from '../common/account-id';
+import { asAwsCallError } from '../common/errors';
+
+export interface MemberAccount {
+  id: AccountId;
+  name: string;
+  email: string;
+  /** ACTIVE, PENDING_ACTIVATION, SUSPENDED, PENDING_CLOSURE or CLOSED. */
+  state: string;
+  joinedAt: number | undefined;
+}
+
+export interface Parent {
+  id: string;
+  name: string;
+  type: 'ROOT' | 'ORGANIZATIONAL_UNIT';
+}
+
+/** How CloseAccount answered, in the terms the close step decides on. */
+export type CloseResult =
+  | { kind: 'accepted' }
+  | { kind: 'already-closed' }
+  | { kind: 'in-progress' }
+  | { kind: 'quota-exceeded'; message: string }
+  | { kind: 'too-many-at-once'; message: string };
+
+/** The Organizations calls the pipeline makes, in its own words. */
+export class OrganizationsGateway {
+  private managementId: Promise<string> | undefined;
+  private readonly ouNames = new Map<string, Promise<string>>();
+
+  constructor(private readonly client: OrganizationsClient) {}
+
+  managementAccountId(): Promise<string> {
+    this.managementId ??= this.client
+      .send(new DescribeOrganizationCommand({}))
+      .then((r) => r.Organization?.MasterAccountId ?? '')
+      .catch((error) => {
+        this.managementId = undefined;
+        throw asAwsCallError('DescribeOrganization', error);
+      });
+    return this.managementId;
+  }
+
+  /** The account, or undefined when it is not in this organization. */
+  async describeAccount(accountId: AccountId): Promise<MemberAccount | undefined> {
+    try {
+      const { Account } = await this.client.send(new DescribeAccountCommand({ AccountId: accountId }));
+      if (!Account) return undefined;
+      return {
+        id: accountId,
+        name: Account.Name ?? '',
+        email: Account.Email ?? '',
+        // `Status` is retired in favour of `State`; older endpoints only send `Status`.
+        state: String(Account.State ?? Account.Status ?? 'UNKNOWN'),
+        joinedAt: Account.JoinedTimestamp?.getTime(),
+      };
+    } catch (error) {
+      if ((error as Error).name === 'AccountNotFoundException') return undefined;
+      throw asAwsCallError(`DescribeAccount ${accountId}`, error);
+    }
+  }
+
+  /** Parents from the account's direct parent up to the root. */
+  async parentChain(accountId: AccountId): Promise<Parent[]> {
+    const chain: Parent[] = [];
+    let childId: string = accountId;
+    try {
+      for (let depth = 0; depth < 10; depth++) {
+        const { Parents } = await this.client.send(new ListParentsCommand({ ChildId: childId }));
+        const parent = Parents?.[0];
+        if (!parent?.Id) break;
+        const type = parent.Type === 'ROOT' ? 'ROOT' : 'ORGANIZATIONAL_UNIT';
+        chain.push({ id: parent.Id, type, name: await this.parentName(parent.Id, type) });
+        if (type === 'ROOT') break;
+        childId = parent.Id;
+      }
+    } catch (error) {
+      throw asAwsCallError(`ListParents ${childId}`, error);
+    }
+    return chain;
+  }
+
+  private parentName(id: string, type: Parent['type']): Promise<string> {
+    let name = this.ouNames.get(id);
+    if (!name) {
+      name =
+        type === 'ROOT'
+          ? this.client
+              .send(new ListRootsCommand({}))
+              .then((r) => r.Roots?.find((root) => root.Id === id)?.Name ?? 'Root')
+          : this.client
+              .send(new DescribeOrganizationalUnitCommand({ OrganizationalUnitId: id }))
+              .then((r) => r.OrganizationalUnit?.Name ?? id);
+      name.catch(() => this.ouNames.delete(id));
+      this.ouNames.set(id, name);
+    }
+    return name;
+  }
+
+  async tags(accountId: AccountId): Promise<Record<string, string>> {
+    const tags: Record<string, string> = {};
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListTagsForResourceCommand({ ResourceId: accountId, NextToken: token }),
+        );
+        for (const tag of page.Tags ?? []) if (tag.Key) tags[tag.Key] = tag.Value ?? '';
+        token = page.NextToken;
+      } while (token);
+    } catch (error) {
+      throw asAwsCallError(`ListTagsForResource ${accountId}`, error);
+    }
+    return tags;
+  }
+
+  /** Members that count towards the close quota (20 % of them, at least 250, at most 1,000). */
+  async activeMemberCount(): Promise<number> {
+    let count = 0;
+    try {
+      for await (const page of paginateListAccounts({ client: this.client }, {})) {
+        count += (page.Accounts ?? []).filter((a) => (a.State ?? a.Status) === 'ACTIVE').length;
+      }
+    } catch (error) {
+      throw asAwsCallError('ListAccounts', error);
+    }
+    return count;
+  }
+
+  async closeAccount(accountId: AccountId): Promise<CloseResult> {
+    try {
+      await this.client.send(new CloseAccountCommand({ AccountId: accountId }));
+      return { kind: 'accepted' };
+    } catch (error) {
+      const name = (error as Error).name;
+      const reason = (error as { Reason?: string }).Reason;
+      const message = (error as Error).message;
+      if (name === 'AccountAlreadyClosedException') return { kind: 'already-closed' };
+      // A close already under way for this account.
+      if (name === 'ConflictException') return { kind: 'in-progress' };
+      if (name === 'ConstraintViolationException' && reason === 'CLOSE_ACCOUNT_QUOTA_EXCEEDED') {
+        return { kind: 'quota-exceeded', message };
+      }
+      if (name === 'ConstraintViolationException' && reason === 'CLOSE_ACCOUNT_REQUESTS_LIMIT_EXCEEDED') {
+        return { kind: 'too-many-at-once', message };
+      }
+      throw asAwsCallError(`CloseAccount ${accountId}`, error);
+    }
+  }
+}

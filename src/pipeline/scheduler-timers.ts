@@ -1,0 +1,44 @@
+import { ConflictException, CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { AccountId } from '../common/account-id';
+import { asAwsCallError } from '../common/errors';
+import type { PipelineEvent } from './events';
+import type { Timers } from './ports';
+
+/** `at(...)` takes UTC without zone or fractions. */
+function atExpression(at: number): string {
+  return `at(${new Date(Math.ceil(at / 1000) * 1000).toISOString().slice(0, 19)})`;
+}
+
+/** One-shot EventBridge Scheduler schedules that invoke the pipeline Lambda, deleted once they ran. */
+export class SchedulerTimers implements Timers {
+  constructor(
+    private readonly client: SchedulerClient,
+    private readonly target: { functionArn: string; roleArn: string; group: string },
+  ) {}
+
+  async schedule({ accountId, at, key }: { accountId: AccountId; at: number; key: string }): Promise<void> {
+    const event: PipelineEvent = { action: 'advance', accountId, worker: 'pipeline' };
+    // Names are unique per transition, so a retried call finds its own schedule and stops there.
+    const name = `teardown-${accountId}-${key}`.replace(/[^0-9A-Za-z_.-]/g, '-').slice(0, 64);
+    try {
+      await this.client.send(
+        new CreateScheduleCommand({
+          Name: name,
+          GroupName: this.target.group,
+          ScheduleExpression: atExpression(at),
+          ScheduleExpressionTimezone: 'UTC',
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          ActionAfterCompletion: 'DELETE',
+          Target: {
+            Arn: this.target.functionArn,
+            RoleArn: this.target.roleArn,
+            Input: JSON.stringify(event),
+          },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConflictException) return;
+      throw asAwsCallError(`Creating the schedule ${name}`, error);
+    }
+  }
+}

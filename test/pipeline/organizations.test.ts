@@ -1,0 +1,123 @@
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AccountId } from '../../src/common/account-id';
+import { loadConfig } from '../../src/common/config';
+import { createLogger } from '../../src/common/logger';
+import { OrganizationsGateway } from '../../src/pipeline/organizations';
+import { accountAge, preflight } from '../../src/pipeline/preflight';
+import { newTeardown } from '../../src/pipeline/state';
+import type { StepContext } from '../../src/pipeline/step-handler';
+import { awaitClosedStep } from '../../src/pipeline/steps/close';
+import { AwsProxy } from '../support/aws-proxy';
+import { resetMoto } from '../support/moto-server';
+import { buildOrganization, type TestOrganization } from '../support/organization';
+
+let proxy: AwsProxy;
+let client: OrganizationsClient;
+let org: TestOrganization;
+beforeEach(async () => {
+  await resetMoto(process.env.AWS_ENDPOINT_URL ?? '');
+  proxy = await new AwsProxy(process.env.AWS_ENDPOINT_URL ?? '').start();
+  process.env.AWS_ENDPOINT_URL_ORGANIZATIONS = proxy.endpoint;
+  client = new OrganizationsClient({});
+  org = await buildOrganization(client);
+});
+afterEach(async () => {
+  client.destroy();
+  await proxy.stop();
+  delete process.env.AWS_ENDPOINT_URL_ORGANIZATIONS;
+});
+
+const config = (allowed: string) =>
+  loadConfig({
+    TEARDOWN_TABLE: 'unused',
+    TEARDOWN_ALLOWED_OUS: allowed,
+    TEARDOWN_REQUESTERS: 'UREQ1',
+    TEARDOWN_APPROVERS: 'UAPP1',
+  });
+
+describe('preflight', () => {
+  it('summarises an account with its OU path, email and age', async () => {
+    const summary = await preflight(
+      new OrganizationsGateway(client),
+      config(org.ous.sandbox),
+      org.accounts.teamA.id,
+    );
+    expect(summary).toMatchObject({
+      accountId: org.accounts.teamA.id,
+      name: 'sandbox-team-a-1',
+      email: 'sandbox-team-a-1@sandboxes.example.com',
+      ouPath: 'Root / Sandbox / Team A',
+      parentId: org.ous.sandboxTeamA,
+      state: 'ACTIVE',
+    });
+    expect(accountAge(summary, (summary.joinedAt ?? 0) + 3 * 86_400_000 + 4 * 3_600_000)).toBe('3d 4h');
+  });
+
+  it('reads the legacy Status where an endpoint does not send State', async () => {
+    proxy.rewrite('DescribeAccount', (body) => {
+      const { Account } = body as { Account: Record<string, unknown> };
+      delete Account.State;
+      Account.Status = 'SUSPENDED';
+      return body;
+    });
+    const gateway = new OrganizationsGateway(client);
+    expect((await gateway.describeAccount(org.accounts.sandbox1.id))?.state).toBe('SUSPENDED');
+    await expect(preflight(gateway, config(org.ous.sandbox), org.accounts.sandbox1.id)).rejects.toThrow(
+      'is SUSPENDED, not ACTIVE',
+    );
+  });
+
+  it('allows the whole organization when the root is the allowed parent, but never the management account', async () => {
+    const gateway = new OrganizationsGateway(client);
+    expect((await preflight(gateway, config(org.rootId), org.accounts.payments.id)).ouPath).toBe(
+      'Root / Production / Payments',
+    );
+    await expect(preflight(gateway, config(org.rootId), org.managementAccountId)).rejects.toThrow(
+      'management account',
+    );
+  });
+});
+
+describe('await-closed', () => {
+  function context(accountId: AccountId, startedAt: number, now: number): StepContext {
+    const { next } = newTeardown({
+      accountId,
+      teardownId: 't1',
+      strategy: 'close',
+      requester: 'UREQ1',
+      now: startedAt,
+    });
+    next.step = 'await-closed';
+    return {
+      teardown: next,
+      now,
+      config: config(org.ous.sandbox),
+      orgs: new OrganizationsGateway(client),
+      store: undefined as never,
+      logger: createLogger('test', { logLevel: 'ERROR' }),
+      random: () => 0.5,
+    };
+  }
+
+  it('keeps polling with growing pauses while the account is still ACTIVE', async () => {
+    const start = Date.now();
+    const first = await awaitClosedStep.run(context(org.accounts.sandbox1.id, start, start));
+    expect(first).toMatchObject({ type: 'wait', until: start + 5_000, data: { closedPolls: 1 } });
+    const ctx = context(org.accounts.sandbox1.id, start, start + 60_000);
+    ctx.teardown.data.closedPolls = 3;
+    expect(await awaitClosedStep.run(ctx)).toMatchObject({ type: 'wait', until: start + 60_000 + 40_000 });
+  });
+
+  it('fails with the state it saw once the close deadline has passed', async () => {
+    const start = Date.now();
+    const outcome = await awaitClosedStep.run(
+      context(org.accounts.sandbox1.id, start, start + 2 * 3_600_000),
+    );
+    expect(outcome).toEqual({
+      type: 'end',
+      status: 'failed',
+      reason: `${org.accounts.sandbox1.id} is still ACTIVE 2h after CloseAccount.`,
+    });
+  });
+});
