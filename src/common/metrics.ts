@@ -2,9 +2,8 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
 /** What the pipeline measures: how long each step took and how it ended. */
 export interface StepMetrics {
+  /** Written at once as an EMF document (stdout, which CloudWatch reads in Lambda). */
   stepFinished(step: string, outcome: string, durationMs: number): void;
-  /** Writes what was recorded (EMF to stdout in Lambda). */
-  flush(): void;
 }
 
 export function createStepMetrics(
@@ -17,10 +16,7 @@ export function createStepMetrics(
       single.addDimensions({ step, outcome });
       single.addMetric('StepDuration', MetricUnit.Milliseconds, durationMs);
     },
-    flush() {
-      metrics.publishStoredMetrics();
-    },
   };
 }
 
-export const noStepMetrics: StepMetrics = { stepFinished() {}, flush() {} };
+export const noStepMetrics: StepMetrics = { stepFinished() {} };

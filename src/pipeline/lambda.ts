@@ -40,9 +40,5 @@ export async function handler(event: unknown): Promise<unknown> {
     logger.error('unknown pipeline event', { event });
     return { error: 'unknown event' };
   }
-  try {
-    return await handlePipelineEvent(runner, event, logger);
-  } finally {
-    metrics.flush();
-  }
+  return handlePipelineEvent(runner, event, logger);
 }

@@ -79,7 +79,6 @@ export async function createPipelineHarness(
   const measured: Array<{ step: string; outcome: string }> = [];
   const metrics: StepMetrics = {
     stepFinished: (step, outcome) => measured.push({ step, outcome }),
-    flush() {},
   };
   const dispatcher = new InProcessDispatcher();
   let primary: Runner | undefined;

@@ -1,0 +1,112 @@
+/**
+ * Pipeline benchmark against moto: how long one state transition (the conditional write of record + event)
+ * takes, and how many of 50 concurrent `advance` calls on one teardown win the claim (must be exactly 1).
+ */
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { loadConfig } from '../src/common/config';
+import { createLogger } from '../src/common/logger';
+import { noStepMetrics } from '../src/common/metrics';
+import { InProcessDispatcher, InProcessTimers } from '../src/local/in-process';
+import { createRunner } from '../src/pipeline/core';
+import { DynamoTeardownStore } from '../src/pipeline/dynamo-store';
+import { silentNotifier } from '../src/pipeline/ports';
+import { claim, newTeardown } from '../src/pipeline/state';
+import { createStateTable } from '../src/pipeline/state-table';
+import { AwsProxy } from '../test/support/aws-proxy';
+import { startMoto } from '../test/support/moto-server';
+import { buildOrganization } from '../test/support/organization';
+
+const TRANSITIONS = Number(process.env.BENCH_TRANSITIONS ?? 500);
+const CONCURRENT = 50;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+const moto = await startMoto();
+Object.assign(process.env, {
+  AWS_ENDPOINT_URL: moto.endpoint,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+});
+const proxy = await new AwsProxy(moto.endpoint).start();
+process.env.AWS_ENDPOINT_URL_ORGANIZATIONS = proxy.endpoint;
+try {
+  const dynamodb = new DynamoDBClient({});
+  const organizations = new OrganizationsClient({});
+  const org = await buildOrganization(organizations);
+  const tableName = `bench-${randomUUID().slice(0, 8)}`;
+  await createStateTable(dynamodb, tableName);
+  const store = new DynamoTeardownStore(dynamodb, tableName);
+  const config = loadConfig({
+    TEARDOWN_TABLE: tableName,
+    TEARDOWN_ALLOWED_OUS: org.ous.sandbox,
+    TEARDOWN_REQUESTERS: 'UBENCHREQ',
+    TEARDOWN_APPROVERS: 'UBENCHAPP',
+  });
+
+  // 1. Transition latency: each is one TransactWriteItems (conditional put of the record + the event).
+  let { next: current, event } = newTeardown({
+    accountId: org.accounts.sandbox2.id,
+    teardownId: 'bench',
+    strategy: 'close',
+    requester: 'UBENCHREQ',
+    now: Date.now(),
+  });
+  await store.create(current, event);
+  for (let i = 0; i < 20; i++) {
+    const t = claim(current, 'bench', Date.now(), 60_000);
+    await store.transition(current.version, t.next, t.event);
+    current = t.next;
+  }
+  const durations: number[] = [];
+  for (let i = 0; i < TRANSITIONS; i++) {
+    const t = claim(current, 'bench', Date.now(), 60_000);
+    const start = performance.now();
+    await store.transition(current.version, t.next, t.event);
+    durations.push(performance.now() - start);
+    current = t.next;
+  }
+  durations.sort((a, b) => a - b);
+
+  // 2. Fifty workers (each its own runner, as Lambda containers would be) advance one approved teardown at once.
+  const dispatcher = new InProcessDispatcher();
+  const logger = createLogger('bench', { logLevel: 'ERROR' });
+  const runner = (workerId: string) =>
+    createRunner({
+      config,
+      dynamodb,
+      organizations,
+      dispatcher,
+      timers: new InProcessTimers(async () => {}, { clock: Date.now, realTime: false }),
+      notifier: silentNotifier,
+      logger,
+      metrics: noStepMetrics,
+      workerId,
+    });
+  const main = runner('main');
+  dispatcher.connect((worker, accountId) => main.advance(accountId, worker));
+  const accountId = org.accounts.sandbox1.id;
+  await main.request({ accountId, requester: 'UBENCHREQ' });
+  await dispatcher.idle();
+  dispatcher.hold();
+  await main.resume(accountId, { name: 'approval', actor: 'UBENCHAPP', payload: { decision: 'approve' } });
+  proxy.calls.clear();
+  const workers = Array.from({ length: CONCURRENT }, (_, i) => runner(`worker-${i}`));
+  const results = await Promise.all(workers.map((w) => w.advance(accountId)));
+  const won = results.filter((r) => r.ran).length;
+  const closeCalls = proxy.count('CloseAccount');
+
+  console.log(
+    `transitions=${TRANSITIONS} transition_ms_p50=${percentile(durations, 50).toFixed(2)} ` +
+      `transition_ms_p99=${percentile(durations, 99).toFixed(2)} concurrent_claims_won=${won} ` +
+      `close_account_calls=${closeCalls}`,
+  );
+  if (won !== 1 || closeCalls !== 1) process.exitCode = 1;
+} finally {
+  await proxy.stop();
+  await moto.stop();
+}

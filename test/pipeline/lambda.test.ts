@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bundleLambdas } from '../../scripts/bundle';
+import { DynamoTeardownStore } from '../../src/pipeline/dynamo-store';
+import { newTeardown } from '../../src/pipeline/state';
+import { createStateTable } from '../../src/pipeline/state-table';
+import { startLambdaCapture } from '../support/lambda-capture';
+import { buildOrganization, type TestOrganization } from '../support/organization';
+
+// The bundled pipeline Lambda as deployed: real SDK clients against moto, Invoke against a loopback stand-in.
+type Handler = (event: unknown) => Promise<unknown>;
+let handler: Handler;
+let capture: Awaited<ReturnType<typeof startLambdaCapture>>;
+let org: TestOrganization;
+let store: DynamoTeardownStore;
+const tableName = `teardown-${randomUUID().slice(0, 8)}`;
+const scheduler = new SchedulerClient({});
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  capture = await startLambdaCapture();
+  const dynamodb = new DynamoDBClient({});
+  org = await buildOrganization(new OrganizationsClient({}));
+  await createStateTable(dynamodb, tableName);
+  store = new DynamoTeardownStore(dynamodb, tableName);
+  Object.assign(process.env, {
+    TEARDOWN_TABLE: tableName,
+    TEARDOWN_ALLOWED_OUS: org.ous.sandbox,
+    TEARDOWN_REQUESTERS: 'UREQUESTER1',
+    TEARDOWN_APPROVERS: 'UAPPROVER1',
+    PIPELINE_FUNCTION_NAME: 'sandbox-teardown-pipeline',
+    PIPELINE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:sandbox-teardown-pipeline',
+    BROWSER_FUNCTION_NAME: 'sandbox-teardown-browser',
+    SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler-invokes-pipeline',
+    SCHEDULER_GROUP: 'default',
+    AWS_ENDPOINT_URL_LAMBDA: capture.endpoint,
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  });
+  const outdir = await mkdtemp(join(tmpdir(), 'bundle-'));
+  const [bundle] = await bundleLambdas(outdir, ['pipeline']);
+  if (!bundle) throw new Error('no pipeline bundle');
+  ({ handler } = (await import(pathToFileURL(bundle.file).href)) as { handler: Handler });
+}, 60_000);
+
+afterAll(async () => {
+  await capture.stop();
+  process.env = savedEnv;
+});
+
+it('runs steps, hands off by asynchronous Invoke and waits with a one-shot schedule', async () => {
+  const accountId = org.accounts.sandbox1.id;
+  const now = Date.now();
+  const { next, event } = newTeardown({
+    accountId,
+    teardownId: 't-lambda',
+    strategy: 'close',
+    requester: 'UREQUESTER1',
+    now,
+  });
+  await store.create(next, event);
+
+  // preflight runs in this invocation, then approval is handed to the pipeline function asynchronously.
+  expect(await handler({ action: 'advance', accountId })).toMatchObject({ ran: true, step: 'preflight' });
+  expect(capture.invokes).toEqual([
+    {
+      functionName: 'sandbox-teardown-pipeline',
+      invocationType: 'Event',
+      payload: { action: 'advance', accountId, worker: 'pipeline' },
+    },
+  ]);
+
+  // approval waits; its deadline becomes an EventBridge Scheduler schedule that invokes the pipeline.
+  expect(await handler({ action: 'advance', accountId })).toMatchObject({ ran: true, step: 'approval' });
+  const waiting = await store.get(accountId);
+  expect(waiting).toMatchObject({ step: 'approval', stepStatus: 'waiting' });
+  const { Schedules } = await scheduler.send(new ListSchedulesCommand({ GroupName: 'default' }));
+  const name = Schedules?.find((s) => s.Name?.includes(accountId))?.Name;
+  const schedule = await scheduler.send(new GetScheduleCommand({ Name: name, GroupName: 'default' }));
+  const expected = new Date(Math.ceil((waiting?.wait?.until ?? 0) / 1000) * 1000).toISOString().slice(0, 19);
+  expect(schedule).toMatchObject({
+    ScheduleExpression: `at(${expected})`,
+    ActionAfterCompletion: 'DELETE',
+    Target: {
+      Arn: process.env.PIPELINE_FUNCTION_ARN,
+      RoleArn: process.env.SCHEDULER_ROLE_ARN,
+    },
+  });
+  expect(JSON.parse(schedule.Target?.Input ?? '{}')).toEqual({
+    action: 'advance',
+    accountId,
+    worker: 'pipeline',
+  });
+
+  // An approval arrives as a resume event; the close step is handed on.
+  expect(
+    await handler({
+      action: 'resume',
+      accountId,
+      signal: { name: 'approval', actor: 'UAPPROVER1', payload: { decision: 'approve' } },
+    }),
+  ).toEqual({ resumed: true, step: 'close-via-api' });
+  expect(capture.invokes.at(-1)?.payload).toEqual({ action: 'advance', accountId, worker: 'pipeline' });
+
+  // A repeated click is answered, not retried by Lambda.
+  expect(
+    await handler({
+      action: 'resume',
+      accountId,
+      signal: { name: 'approval', actor: 'UAPPROVER1', payload: { decision: 'approve' } },
+    }),
+  ).toMatchObject({ resumed: false });
+
+  // The periodic sweeper finds nothing stuck.
+  expect(await handler({ action: 'sweep' })).toEqual({ woken: 0 });
+  expect(await handler({ action: 'nonsense' })).toEqual({ error: 'unknown event' });
+});
