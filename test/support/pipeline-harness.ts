@@ -7,6 +7,7 @@ import type { StepMetrics } from '../../src/common/metrics';
 import { InProcessDispatcher, InProcessTimers } from '../../src/local/in-process';
 import { createRunner } from '../../src/pipeline/core';
 import { DynamoTeardownStore } from '../../src/pipeline/dynamo-store';
+import { pipelineHandlers } from '../../src/pipeline/handlers';
 import type { TeardownNotice } from '../../src/pipeline/ports';
 import type { Runner } from '../../src/pipeline/runner';
 import { createStateTable } from '../../src/pipeline/state-table';
@@ -42,6 +43,8 @@ export interface PipelineHarness {
   runUntilQuiet(): Promise<void>;
   /** Moves the clock to each pending timer in turn and runs, until no timer is left (bounded). */
   runAllTimers(maxRounds?: number): Promise<void>;
+  /** Like runAllTimers, but only while `condition` holds (e.g. "still retrying preflight"). */
+  runTimersWhile(condition: () => Promise<boolean>, maxRounds?: number): Promise<void>;
   /** A second runner on the same table, as another Lambda container would be. */
   anotherRunner(handlers?: Partial<Record<StepName, StepHandler>>): Runner;
   /** All items in the table (for "nothing else was written"). */
@@ -101,7 +104,8 @@ export async function createPipelineHarness(
       workerId,
       clock: now,
       random: () => 0.5,
-      ...(handlers ? { handlers } : {}),
+      // Test handlers replace only the steps they name.
+      handlers: { ...pipelineHandlers(), ...handlers },
     });
   primary = build('worker-1', options.handlers);
   const runner = primary;
@@ -114,6 +118,16 @@ export async function createPipelineHarness(
     await settle();
   };
   let workers = 1;
+  const runTimersWhile = async (condition: () => Promise<boolean>, maxRounds = 50) => {
+    await runUntilQuiet();
+    for (let round = 0; round < maxRounds; round++) {
+      const next = timers.list()[0];
+      if (!next || !(await condition())) return;
+      clock = Math.max(clock, next.at);
+      await runUntilQuiet();
+    }
+    throw new Error(`timers still pending after ${maxRounds} rounds`);
+  };
 
   return {
     runner,
@@ -133,16 +147,8 @@ export async function createPipelineHarness(
     },
     settle,
     runUntilQuiet,
-    async runAllTimers(maxRounds = 50) {
-      await runUntilQuiet();
-      for (let round = 0; round < maxRounds; round++) {
-        const next = timers.list()[0];
-        if (!next) return;
-        clock = Math.max(clock, next.at);
-        await runUntilQuiet();
-      }
-      throw new Error(`timers still pending after ${maxRounds} rounds`);
-    },
+    runAllTimers: (maxRounds = 50) => runTimersWhile(async () => true, maxRounds),
+    runTimersWhile,
     anotherRunner: (handlers) => build(`worker-${++workers}`, handlers),
     async scanTable() {
       const { Items } = await dynamodb.send(new ScanCommand({ TableName: tableName }));

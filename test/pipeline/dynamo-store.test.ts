@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { beforeEach, expect, it } from 'vitest';
+import type { AccountId } from '../../src/common/account-id';
+import { ConflictError, TeardownExistsError } from '../../src/common/errors';
+import { DynamoTeardownStore } from '../../src/pipeline/dynamo-store';
+import type { Teardown } from '../../src/pipeline/model';
+import { applyOutcome, claim, newTeardown } from '../../src/pipeline/state';
+import { createStateTable } from '../../src/pipeline/state-table';
+import { CLOSE_WINDOW_MS } from '../../src/pipeline/store';
+
+let store: DynamoTeardownStore;
+beforeEach(async () => {
+  const client = new DynamoDBClient({});
+  const table = `store-${randomUUID().slice(0, 8)}`;
+  await createStateTable(client, table);
+  store = new DynamoTeardownStore(client, table);
+});
+
+const id = (n: number) => String(n).padStart(12, '0') as AccountId;
+async function create(n: number, createdAt: number): Promise<Teardown> {
+  const { next, event } = newTeardown({
+    accountId: id(n),
+    teardownId: `t${n}`,
+    strategy: 'close',
+    requester: 'UREQ1',
+    now: createdAt,
+  });
+  await store.create(next, event);
+  return next;
+}
+
+it('lists teardowns by status, newest first, page by page', async () => {
+  const base = Date.now();
+  for (let n = 1; n <= 7; n++) await create(n, base + n * 1000);
+  const ended = await store.get(id(3));
+  const { next, event } = applyOutcome(
+    ended!,
+    { type: 'end', status: 'refused', reason: 'no' },
+    'w',
+    base + 9000,
+  );
+  await store.transition(ended!.version, next, event);
+
+  const first = await store.list('active', { limit: 4 });
+  expect(first.items.map((t) => t.accountId)).toEqual([id(7), id(6), id(5), id(4)]);
+  expect(first.cursor).toBeDefined();
+  const second = await store.list('active', { limit: 4, cursor: first.cursor });
+  expect(second.items.map((t) => t.accountId)).toEqual([id(2), id(1)]);
+  expect((await store.list('refused')).items.map((t) => t.accountId)).toEqual([id(3)]);
+});
+
+it('writes a transition only on the expected version, with its event', async () => {
+  const created = await create(1, Date.now());
+  const a = claim(created, 'worker-a', Date.now(), 60_000);
+  const b = claim(created, 'worker-b', Date.now(), 60_000);
+  await store.transition(created.version, a.next, a.event);
+  await expect(store.transition(created.version, b.next, b.event)).rejects.toBeInstanceOf(ConflictError);
+  expect((await store.get(id(1)))?.lease?.owner).toBe('worker-a');
+  const events = await store.events(id(1), 't1');
+  expect(events.map((e) => [e.version, e.action, e.actor])).toEqual([
+    [1, 'requested', 'UREQ1'],
+    [2, 'claimed', 'worker-a'],
+  ]);
+});
+
+it('allows a new teardown of an account only after the previous one ended', async () => {
+  const first = await create(1, Date.now());
+  await expect(create(1, Date.now())).rejects.toBeInstanceOf(TeardownExistsError);
+  const { next, event } = applyOutcome(
+    first,
+    { type: 'end', status: 'cancelled', reason: 'x' },
+    'U',
+    Date.now(),
+  );
+  await store.transition(first.version, next, event);
+  const { next: again, event: againEvent } = newTeardown({
+    accountId: id(1),
+    teardownId: 't1b',
+    strategy: 'close',
+    requester: 'UREQ1',
+    now: Date.now(),
+  });
+  await store.create(again, againEvent);
+  expect((await store.get(id(1)))?.teardownId).toBe('t1b');
+  // The earlier teardown's event log stays.
+  expect((await store.events(id(1), 't1')).map((e) => e.action)).toEqual(['requested', 'ended']);
+});
+
+it('keeps the close ledger for the 30-day window', async () => {
+  const now = Date.now();
+  await store.recordClose({ accountId: id(1), closedAt: now - CLOSE_WINDOW_MS - 1000 });
+  await store.recordClose({ accountId: id(2), closedAt: now - 5 * 86_400_000 });
+  await store.recordClose({ accountId: id(3), closedAt: now - 1000 });
+  const inWindow = await store.closesSince(now - CLOSE_WINDOW_MS);
+  expect(inWindow.map((c) => c.accountId)).toEqual([id(2), id(3)]);
+});
+
+it('claims an idempotency key once', async () => {
+  const results = await Promise.all(
+    Array.from({ length: 10 }, () => store.claimOnce('slack-retry-abc', 60_000)),
+  );
+  expect(results.filter(Boolean)).toHaveLength(1);
+  expect(await store.claimOnce('slack-retry-other', 60_000)).toBe(true);
+});
