@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
+// Lambda runs nodejs22.x; `npm test` brings Node 22 as the `node` dev dependency and puts it first on PATH.
+if (Number(process.versions.node.split('.')[0]) < 22) {
+  throw new Error(`tests need Node 22 or newer, this is ${process.version}: run them with \`npm test\``);
+}
+
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],

@@ -4,6 +4,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
@@ -174,29 +175,14 @@ export class DynamoTeardownStore implements TeardownStore {
   }
 
   async events(accountId: AccountId, teardownId: string): Promise<TeardownEvent[]> {
-    const events: TeardownEvent[] = [];
-    let start: Record<string, unknown> | undefined;
-    try {
-      do {
-        const result = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-            ExpressionAttributeValues: { ':pk': accountKey(accountId), ':prefix': `EVENT#${teardownId}#` },
-            ExclusiveStartKey: start,
-            ConsistentRead: true,
-          }),
-        );
-        for (const item of result.Items ?? []) {
-          const { pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...event } = item;
-          events.push(event as TeardownEvent);
-        }
-        start = result.LastEvaluatedKey;
-      } while (start);
-    } catch (error) {
-      throw asAwsCallError('Reading the event log', error);
-    }
-    return events;
+    const items = await this.queryAll('Reading the event log', {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': accountKey(accountId), ':prefix': `EVENT#${teardownId}#` },
+      ConsistentRead: true,
+    });
+    return items.map(
+      ({ pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...event }) => event as unknown as TeardownEvent,
+    );
   }
 
   async recordClose(record: CloseRecord): Promise<void> {
@@ -218,27 +204,35 @@ export class DynamoTeardownStore implements TeardownStore {
   }
 
   async closesSince(since: number): Promise<CloseRecord[]> {
-    const records: CloseRecord[] = [];
+    const items = await this.queryAll('Reading the close-quota ledger', {
+      KeyConditionExpression: 'pk = :pk AND sk >= :since',
+      ExpressionAttributeValues: { ':pk': LEDGER, ':since': String(since).padStart(15, '0') },
+    });
+    return items.map((item) => ({
+      accountId: item.accountId as AccountId,
+      closedAt: item.closedAt as number,
+    }));
+  }
+
+  /** Every item a key condition matches, across pages. */
+  private async queryAll(
+    what: string,
+    query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  ): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
     let start: Record<string, unknown> | undefined;
     try {
       do {
         const result = await this.doc.send(
-          new QueryCommand({
-            TableName: this.tableName,
-            KeyConditionExpression: 'pk = :pk AND sk >= :since',
-            ExpressionAttributeValues: { ':pk': LEDGER, ':since': String(since).padStart(15, '0') },
-            ExclusiveStartKey: start,
-          }),
+          new QueryCommand({ ...query, TableName: this.tableName, ExclusiveStartKey: start }),
         );
-        for (const item of result.Items ?? []) {
-          records.push({ accountId: item.accountId as AccountId, closedAt: item.closedAt as number });
-        }
+        items.push(...(result.Items ?? []));
         start = result.LastEvaluatedKey;
       } while (start);
     } catch (error) {
-      throw asAwsCallError('Reading the close-quota ledger', error);
+      throw asAwsCallError(what, error);
     }
-    return records;
+    return items;
   }
 
   async claimOnce(key: string, ttlMs: number): Promise<boolean> {
