@@ -10,9 +10,10 @@ export function parseDuration(text: string): number | undefined {
 
 /** "3d 4h", "12m", "41s": the two largest units, for people. */
 export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.round(ms))}ms`;
+  const whole = Math.max(0, Math.round(ms));
+  if (whole < 1000) return `${whole}ms`;
   const parts: string[] = [];
-  let rest = Math.floor(ms / 1000);
+  let rest = Math.floor(whole / 1000);
   for (const [unit, seconds] of [
     ['d', 86_400],
     ['h', 3_600],

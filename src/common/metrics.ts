@@ -7,7 +7,7 @@ export interface StepMetrics {
 }
 
 export function createStepMetrics(
-  metrics: Metrics = new Metrics({ namespace: 'SandboxTeardown' }),
+  metrics: Metrics = new Metrics({ namespace: 'SandboxTeardown', serviceName: 'sandbox-teardown' }),
 ): StepMetrics {
   return {
     stepFinished(step, outcome, durationMs) {

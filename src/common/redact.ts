@@ -55,9 +55,9 @@ const TEXT_PATTERNS: Array<[RegExp, (match: string, ...groups: string[]) => stri
   [/\bxox[abposre]-[A-Za-z0-9-]+/g, () => '[REDACTED-TOKEN]'],
   // Cookie headers.
   [/\b(set-cookie|cookie)\s*[:=]\s*[^\n]+/gi, (_m, name) => `${name}: ${REDACTED}`],
-  // key=value pairs with a secret-bearing key.
+  // key=value pairs (and JSON members) whose key ends in a secret-bearing word: rootPassword=…, "pin": "…".
   [
-    /\b(password|passwd|pin|token|secret|cvv|cvc)(\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&,;]+)/gi,
+    /\b([A-Za-z0-9_-]*?(?:password|passwd|pin|token|secret|cvv|cvc))(["']?\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s&,;]+)/gi,
     (_m, key, sep) => `${key}${sep}${REDACTED}`,
   ],
   // Payment card numbers: 15-19 digits, optionally grouped, that pass the Luhn check.

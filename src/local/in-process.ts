@@ -75,6 +75,8 @@ export class InProcessTimers implements Timers {
   ) {}
 
   async schedule(timer: PendingTimer): Promise<void> {
+    // Like a named schedule: asking again for the same key changes nothing.
+    if (this.pending.has(timer.key)) return;
     this.pending.set(timer.key, timer);
     if (this.options.realTime) this.arm(timer);
   }

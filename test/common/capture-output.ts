@@ -1,0 +1,35 @@
+import { vi } from 'vitest';
+
+/**
+ * What a call really printed. Powertools Logger and Metrics write through a `Console` built on `process.stdout`
+ * and `process.stderr` (unless POWERTOOLS_DEV is set, which the per-file setup clears), so the stream's `write`
+ * sees every byte that would reach CloudWatch.
+ */
+export interface CapturedOutput {
+  /** Everything written to stdout and stderr, in order. */
+  text: string;
+  /** Each printed line parsed as JSON (lines that are not JSON are left out). */
+  json: Array<Record<string, unknown>>;
+}
+
+export function captureOutput(run: () => void): CapturedOutput {
+  const chunks: string[] = [];
+  const collect = (chunk: unknown): boolean => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    return true;
+  };
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(collect as never);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(collect as never);
+  try {
+    run();
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+  const text = chunks.join('');
+  const json = text
+    .split('\n')
+    .filter((line) => line.trim().startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { text, json };
+}
