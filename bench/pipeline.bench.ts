@@ -15,8 +15,8 @@ import { silentNotifier } from '../src/pipeline/ports';
 import { claim, newTeardown } from '../src/pipeline/state';
 import { createStateTable } from '../src/pipeline/state-table';
 import { AwsProxy } from '../test/support/aws-proxy';
-import { startMoto } from '../test/support/moto-server';
-import { buildOrganization } from '../test/support/organization';
+import { startMoto } from '../src/local/moto';
+import { buildOrganization } from '../src/local/demo-organization';
 
 const TRANSITIONS = Number(process.env.BENCH_TRANSITIONS ?? 500);
 const CONCURRENT = 50;
