@@ -144,7 +144,16 @@ export class Runner {
     } catch (error) {
       transition = this.failureTransition(working, error);
     }
-    this.deps.metrics.stepFinished(current.step, transition.event.action, this.clock() - started);
+    const durationMs = this.clock() - started;
+    this.deps.metrics.stepFinished(current.step, transition.event.action, durationMs);
+    this.deps.logger.info('step finished', {
+      accountId,
+      step: current.step,
+      attempt: claimed.next.attempt,
+      outcome: transition.event.action,
+      detail: transition.event.detail,
+      durationMs,
+    });
 
     if (!(await this.tryWrite(claimed.next, transition))) {
       const latest = await this.deps.store.get(accountId);
