@@ -8,15 +8,15 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { loadConfig } from '../src/common/config';
 import { createLogger } from '../src/common/logger';
 import { noStepMetrics } from '../src/common/metrics';
+import { buildOrganization } from '../src/local/demo-organization';
 import { InProcessDispatcher, InProcessTimers } from '../src/local/in-process';
+import { startMoto } from '../src/local/moto';
 import { createRunner } from '../src/pipeline/core';
 import { DynamoTeardownStore } from '../src/pipeline/dynamo-store';
 import { silentNotifier } from '../src/pipeline/ports';
 import { claim, newTeardown } from '../src/pipeline/state';
 import { createStateTable } from '../src/pipeline/state-table';
 import { AwsProxy } from '../test/support/aws-proxy';
-import { startMoto } from '../src/local/moto';
-import { buildOrganization } from '../src/local/demo-organization';
 
 const TRANSITIONS = Number(process.env.BENCH_TRANSITIONS ?? 500);
 const CONCURRENT = 50;
