@@ -1,0 +1,210 @@
+/**
+ * Bot benchmark against moto and sim/slack:
+ * - ack time of 1,000 warm `/sandbox delete` commands through the Lambda handler (signature check, requester
+ *   check, preflight on Organizations, request message, conditional write, asynchronous Invoke);
+ * - cold start: module-load time of the bundled bot handler over that of a bare Bolt app bundled the same way,
+ *   each loaded in fresh `node` processes (medians), and the bundle's size.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { build } from 'esbuild';
+import { bundleLambdas } from '../scripts/bundle';
+import { startSlackSim } from '../sim/slack';
+import { createLambdaHandler } from '../src/bot/lambda-handler';
+import { createBotRuntime } from '../src/bot/runtime';
+import { loadConfig } from '../src/common/config';
+import { createLogger } from '../src/common/logger';
+import { InProcessTimers } from '../src/local/in-process';
+import { LambdaDispatcher } from '../src/pipeline/lambda-dispatcher';
+import { createStateTable } from '../src/pipeline/state-table';
+import { apiGatewayV2Event } from '../test/bot/support/bot-harness';
+import { startLambdaCapture } from '../test/support/lambda-capture';
+import { startMoto } from '../test/support/moto-server';
+import { buildOrganization } from '../test/support/organization';
+
+const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 1000);
+const WARMUP = 50;
+const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 9);
+// Commands rotate over channels so that Slack's one-message-per-second-per-channel pacing (a property of
+// Slack, not of the handler) does not become what is measured.
+const CHANNELS = 50;
+const SECRET = 'bench-signing-secret';
+const TOKEN = 'xoxb-bench';
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const BOT_ENV = {
+  AWS_REGION: 'us-east-1',
+  TEARDOWN_REQUESTERS: 'UBENCHREQ',
+  TEARDOWN_APPROVERS: 'UBENCHAPP',
+  PIPELINE_FUNCTION_NAME: 'sandbox-teardown-pipeline',
+  PIPELINE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:sandbox-teardown-pipeline',
+  SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler-invokes-pipeline',
+  SLACK_SIGNING_SECRET: SECRET,
+  SLACK_BOT_TOKEN: TOKEN,
+};
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+const median = (values: number[]) =>
+  percentile(
+    [...values].sort((a, b) => a - b),
+    50,
+  );
+
+/** Module-load time of an ESM file in a fresh node process, in ms. */
+function loadTime(file: string, env: Record<string, string>): number {
+  const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+  });
+  return Number(out.trim().split('\n').at(-1));
+}
+
+// 1. Cold start, measured first while nothing else runs on the machine. The bot is bundled by the project's
+// bundler; the bare app with the same esbuild options (keep them in step with scripts/bundle.ts).
+const outdir = await mkdtemp(join(tmpdir(), 'bench-bot-'));
+const [botBundle] = await bundleLambdas(outdir, ['bot']);
+if (!botBundle) throw new Error('no bot bundle');
+const bareFile = join(outdir, 'bare', 'index.mjs');
+await build({
+  entryPoints: [join(root, 'bench', 'support', 'bare-bolt.ts')],
+  outfile: bareFile,
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  minify: true,
+  sourcemap: 'linked',
+  legalComments: 'none',
+  banner: {
+    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+  },
+  logLevel: 'warning',
+});
+const coldEnv = {
+  ...BOT_ENV,
+  TEARDOWN_TABLE: 'bench-cold',
+  TEARDOWN_ALLOWED_OUS: 'ou-abcd-12345678',
+  SLACK_API_URL: 'http://127.0.0.1:9/api/',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+};
+const botLoads: number[] = [];
+const bareLoads: number[] = [];
+loadTime(botBundle.file, coldEnv);
+loadTime(bareFile, coldEnv);
+for (let run = 0; run < COLD_RUNS; run++) {
+  // Interleaved, so drift of the machine affects both alike.
+  botLoads.push(loadTime(botBundle.file, coldEnv));
+  bareLoads.push(loadTime(bareFile, coldEnv));
+}
+const botInit = median(botLoads);
+const bareInit = median(bareLoads);
+
+const moto = await startMoto();
+Object.assign(process.env, {
+  AWS_ENDPOINT_URL: moto.endpoint,
+  AWS_REGION: 'us-east-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+});
+const capture = await startLambdaCapture();
+process.env.AWS_ENDPOINT_URL_LAMBDA = capture.endpoint;
+try {
+  const dynamodb = new DynamoDBClient({});
+  const organizations = new OrganizationsClient({});
+  const org = await buildOrganization(organizations);
+  const tableName = `bench-bot-${randomUUID().slice(0, 8)}`;
+  await createStateTable(dynamodb, tableName);
+  const env = { ...BOT_ENV, TEARDOWN_TABLE: tableName, TEARDOWN_ALLOWED_OUS: org.ous.sandbox };
+  const config = loadConfig(env);
+  const logger = createLogger('bench', { logLevel: 'ERROR' });
+
+  // 2. Warm acks: the handler as lambda.ts wires it, with Invoke going to a loopback stand-in of Lambda.
+  let handler: ReturnType<typeof createLambdaHandler> | undefined;
+  const sim = await startSlackSim({
+    signingSecret: SECRET,
+    botToken: TOKEN,
+    deliver: async (req) => {
+      const res = await (handler as NonNullable<typeof handler>)(apiGatewayV2Event(req), {});
+      return { status: res.statusCode, headers: res.headers ?? {}, body: res.body };
+    },
+  });
+  const timers = new InProcessTimers(async () => {}, { clock: Date.now, realTime: false });
+  const bot = createBotRuntime({
+    config,
+    slack: { botToken: TOKEN, apiUrl: sim.apiUrl },
+    dynamodb,
+    organizations,
+    dispatcher: new LambdaDispatcher(new LambdaClient({}), {
+      pipeline: env.PIPELINE_FUNCTION_NAME,
+      browser: undefined,
+    }),
+    timers,
+    logger,
+  });
+  handler = createLambdaHandler(bot, SECRET);
+  // moto's TransactWriteItems deep-copies the whole table, so its cost grows with every item written; real
+  // DynamoDB's does not. Between commands (not measured) the table is emptied, so each command meets the same
+  // small table, as it would in production.
+  const doc = DynamoDBDocumentClient.from(dynamodb);
+  const emptyTable = async () => {
+    const { Items = [] } = await doc.send(
+      new ScanCommand({ TableName: tableName, ProjectionExpression: 'pk, sk' }),
+    );
+    for (let i = 0; i < Items.length; i += 25) {
+      await doc.send(
+        new BatchWriteCommand({
+          RequestItems: { [tableName]: Items.slice(i, i + 25).map((Key) => ({ DeleteRequest: { Key } })) },
+        }),
+      );
+    }
+  };
+  const accounts = [
+    org.accounts.sandbox1,
+    org.accounts.sandbox2,
+    org.accounts.teamA,
+    org.accounts.optOutSandbox,
+  ];
+  const acks: number[] = [];
+  let failures = 0;
+  for (let i = 0; i < WARMUP + COMMANDS; i++) {
+    const account = accounts[i % accounts.length]!;
+    const res = await sim.sendSlashCommand({
+      command: '/sandbox',
+      text: `delete ${account.id} bench run ${i}`,
+      userId: 'UBENCHREQ',
+      channelId: `C0BENCH${String(i % CHANNELS).padStart(3, '0')}`,
+    });
+    if (res.status !== 200 || !res.body.includes('requested')) failures++;
+    if (i >= WARMUP) acks.push(res.elapsedMs);
+    await emptyTable();
+    sim.reset();
+  }
+  acks.sort((a, b) => a - b);
+  await bot.queue.idle();
+  await sim.close();
+
+  console.log(
+    `commands=${COMMANDS} ack_ms_p50=${percentile(acks, 50).toFixed(1)} ack_ms_p99=${percentile(acks, 99).toFixed(1)} ` +
+      `ack_ms_max=${(acks.at(-1) ?? Number.NaN).toFixed(1)} failed=${failures}`,
+  );
+  console.log(
+    `cold_init_ratio=${(botInit / bareInit).toFixed(2)} bot_init_ms=${botInit.toFixed(1)} ` +
+      `bare_bolt_init_ms=${bareInit.toFixed(1)} bundle_bytes=${botBundle.bytes} ` +
+      `bare_bolt_bundle_bytes=${(await stat(bareFile)).size}`,
+  );
+  if (failures > 0) process.exitCode = 1;
+} finally {
+  await capture.stop();
+  await moto.stop();
+}

@@ -1,0 +1,197 @@
+import type { SlashCommand } from '@slack/bolt';
+import type { AccountId } from '../common/account-id';
+import { TeardownError, TeardownExistsError, userMessage } from '../common/errors';
+import type { AccountSummary, Teardown } from '../pipeline/model';
+import {
+  cancelConfirmAnswer,
+  dryRunAnswer,
+  errorAnswer,
+  helpAnswer,
+  listAnswer,
+  type MessageContent,
+  requestedAnswer,
+  requestMessage,
+  statusAnswer,
+  threadLink,
+} from './blocks';
+import { type Command, parseCommand } from './commands';
+import type { BotPorts } from './ports';
+
+// Slack may deliver a command twice (retries); the trigger id tells the copies apart from a second command.
+const COMMAND_DEDUP_MS = 60 * 60_000;
+const LIST_LIMIT = 20;
+
+/** An ephemeral answer (the default response_type of a slash command answer). */
+export type CommandAnswer = MessageContent & { response_type: 'ephemeral' };
+
+const ephemeral = (content: MessageContent): CommandAnswer => ({ ...content, response_type: 'ephemeral' });
+
+function slackErrorCode(error: unknown): string | undefined {
+  return (error as { data?: { error?: string } })?.data?.error;
+}
+
+/**
+ * Answers one `/sandbox` command within Slack's 3 s: everything here is a few store and Organizations reads,
+ * at most one message post, one conditional write and one asynchronous dispatch.
+ */
+export async function answerCommand(ports: BotPorts, body: SlashCommand): Promise<CommandAnswer | undefined> {
+  const parsed = parseCommand(body.text ?? '');
+  if (!parsed.ok) return ephemeral(errorAnswer(parsed.error));
+  try {
+    return await run(ports, body, parsed.command);
+  } catch (error) {
+    if (!(error instanceof TeardownError)) {
+      ports.logger.error('command failed', { command: parsed.command.kind, error });
+    }
+    return ephemeral(errorAnswer(userMessage(error)));
+  }
+}
+
+async function run(
+  ports: BotPorts,
+  body: SlashCommand,
+  command: Command,
+): Promise<CommandAnswer | undefined> {
+  const { runner, authorizer, clock } = ports;
+  const user = body.user_id;
+  switch (command.kind) {
+    case 'help':
+      return ephemeral(helpAnswer());
+    case 'list': {
+      await authorizer.assertMember(user);
+      const page = await ports.store.list('active', { limit: LIST_LIMIT });
+      return ephemeral(listAnswer(page.items, clock(), page.cursor !== undefined));
+    }
+    case 'status': {
+      await authorizer.assertMember(user);
+      const teardown = await runner.get(command.accountId);
+      if (!teardown) return ephemeral(errorAnswer(`There is no teardown of \`${command.accountId}\`.`));
+      return ephemeral(statusAnswer(teardown, clock(), linkTo(teardown, body.team_domain)));
+    }
+    case 'cancel': {
+      const teardown = await runner.get(command.accountId);
+      if (teardown?.status !== 'active') {
+        return ephemeral(
+          errorAnswer(`There is no teardown of \`${command.accountId}\` in progress to cancel.`),
+        );
+      }
+      await authorizer.assertCanCancel(user, teardown);
+      return ephemeral(cancelConfirmAnswer(teardown));
+    }
+    case 'delete':
+      return deleteCommand(ports, body, command);
+  }
+}
+
+async function deleteCommand(
+  ports: BotPorts,
+  body: SlashCommand,
+  command: Extract<Command, { kind: 'delete' }>,
+): Promise<CommandAnswer | undefined> {
+  const { runner, authorizer, clock, config } = ports;
+  const user = body.user_id;
+  await authorizer.assertRequester(user);
+  const strategy = command.remove ? 'remove' : config.defaultStrategy;
+
+  if (command.dryRun) {
+    const [summary, quota] = await Promise.all([
+      runner.preflight(command.accountId),
+      strategy === 'close' ? ports.quota().catch(() => undefined) : undefined,
+    ]);
+    return ephemeral(
+      dryRunAnswer({
+        summary,
+        strategy,
+        ...(quota ? { quota } : {}),
+        ...(command.reason ? { reason: command.reason } : {}),
+        now: clock(),
+      }),
+    );
+  }
+
+  // The reads and the duplicate check go out together: the 3 s include cold start.
+  const [first, existing, summary] = await Promise.all([
+    ports.store.claimOnce(`slack-command#${body.trigger_id}`, COMMAND_DEDUP_MS),
+    runner.get(command.accountId),
+    runner.preflight(command.accountId).catch((error: unknown) => error as Error),
+  ]);
+  // The first copy of this very command answers; a retry changes nothing and says nothing.
+  if (!first) return undefined;
+  // Refusals (running already, management account, wrong OU, protected, unknown) create nothing.
+  if (existing?.status === 'active') throw new TeardownExistsError(existing.accountId, existing.step);
+  if (summary instanceof Error) throw summary;
+
+  const channel = body.channel_id;
+  const now = clock();
+  let requestTs: string;
+  try {
+    requestTs = await ports.outbox.post(
+      channel,
+      requestMessage(draft(command, summary, user, strategy, now), { now }),
+    );
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (code === 'not_in_channel' || code === 'channel_not_found') {
+      return ephemeral(
+        errorAnswer(
+          'I cannot post in this channel: invite me first (`/invite @sandbox-teardown`), then ask again.',
+        ),
+      );
+    }
+    throw error;
+  }
+
+  let teardown: Teardown;
+  try {
+    teardown = await runner.request({
+      accountId: command.accountId,
+      requester: user,
+      strategy,
+      ...(command.reason ? { reason: command.reason } : {}),
+      slack: { channel, requestTs, threadTs: requestTs, statusTs: requestTs },
+    });
+  } catch (error) {
+    // Lost a race with another request for the same account: the message just posted says so.
+    if (error instanceof TeardownExistsError) {
+      const note = `:no_entry: Not started: ${error.message}`;
+      await ports.outbox
+        .update(channel, requestTs, async () => ({ text: note, blocks: [] }))
+        .catch((e: unknown) => ports.logger.warn('could not mark the request message', { error: e }));
+    }
+    throw error;
+  }
+  return ephemeral(requestedAnswer(teardown, linkTo(teardown, body.team_domain)));
+}
+
+/** The request as it will be recorded, for the message posted before the record exists. */
+function draft(
+  command: { accountId: AccountId; reason?: string },
+  summary: AccountSummary,
+  requester: string,
+  strategy: Teardown['strategy'],
+  now: number,
+): Teardown {
+  return {
+    accountId: command.accountId,
+    teardownId: '',
+    status: 'active',
+    strategy,
+    requester,
+    ...(command.reason ? { reason: command.reason } : {}),
+    step: 'preflight',
+    stepStatus: 'pending',
+    stepStartedAt: now,
+    attempt: 0,
+    failures: 0,
+    version: 0,
+    createdAt: now,
+    updatedAt: now,
+    summary,
+    data: {},
+  };
+}
+
+function linkTo(teardown: Teardown, teamDomain: string | undefined): string | undefined {
+  const ts = teardown.slack?.threadTs ?? teardown.slack?.requestTs;
+  return teardown.slack && ts ? threadLink(teamDomain, teardown.slack.channel, ts) : undefined;
+}

@@ -1,0 +1,217 @@
+import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
+import { NotAuthorizedError, NotWaitingError, TeardownError, userMessage } from '../common/errors';
+import type { Teardown } from '../pipeline/model';
+import {
+  captchaAnswered,
+  captchaModal,
+  errorAnswer,
+  type HumanChoice,
+  humanAnswered,
+  type MessageContent,
+  promptClosed,
+} from './blocks';
+import { ACTION, type ButtonRef, CAPTCHA_INPUT, decodeCaptchaMeta, decodeRef, SIGNAL } from './ids';
+import type { BotPorts } from './ports';
+
+interface Clicked {
+  user: string;
+  channel: string;
+  messageTs: string;
+  threadTs: string | undefined;
+  ref: ButtonRef;
+}
+
+function clicked(body: BlockAction, action: ButtonAction): Clicked | undefined {
+  const ref = decodeRef(action.value);
+  const channel = body.channel?.id ?? body.container?.channel_id;
+  const messageTs = body.container?.message_ts ?? body.message?.ts;
+  if (!ref || !channel || !messageTs) return undefined;
+  return { user: body.user.id, channel, messageTs, threadTs: body.container?.thread_ts, ref };
+}
+
+/** An ephemeral answer to the person who clicked, in the thread when the click was in one. */
+async function tell(ports: BotPorts, c: Clicked, content: MessageContent): Promise<void> {
+  await ports.outbox.ephemeral(c.channel, c.user, content, c.threadTs ? { threadTs: c.threadTs } : {});
+}
+
+/** The teardown the button was made for, or an answer saying why there is none any more. */
+async function current(ports: BotPorts, c: Clicked): Promise<Teardown | string> {
+  const teardown = await ports.runner.get(c.ref.accountId);
+  if (!teardown || teardown.teardownId !== c.ref.teardownId) {
+    return `This button belongs to an earlier teardown of \`${c.ref.accountId}\`; nothing was changed.`;
+  }
+  if (c.ref.version !== undefined && teardown.version !== c.ref.version) {
+    return `This prompt for \`${c.ref.accountId}\` was already answered or has expired; nothing was changed.`;
+  }
+  return teardown;
+}
+
+async function guarded(ports: BotPorts, c: Clicked, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    if (!(error instanceof TeardownError)) ports.logger.error('action failed', { error, ref: c.ref });
+    await tell(ports, c, errorAnswer(userMessage(error))).catch((e: unknown) =>
+      ports.logger.warn('could not answer a click', { error: e }),
+    );
+  }
+}
+
+/** Approve / Deny on the request message: approvers only, never the requester; the first decision wins. */
+export async function onDecision(
+  ports: BotPorts,
+  body: BlockAction,
+  action: ButtonAction,
+  decision: 'approve' | 'deny',
+): Promise<void> {
+  const c = clicked(body, action);
+  if (!c) return;
+  await guarded(ports, c, async () => {
+    const teardown = await current(ports, c);
+    if (typeof teardown === 'string') return tell(ports, c, errorAnswer(teardown));
+    await ports.authorizer.assertCanDecide(c.user, teardown);
+    try {
+      // The notifier rewrites the request message (who decided, when, no buttons) as part of this transition.
+      await ports.runner.resume(c.ref.accountId, {
+        name: SIGNAL.approval,
+        actor: c.user,
+        payload: { decision },
+      });
+    } catch (error) {
+      if (error instanceof NotWaitingError) {
+        const latest = await ports.runner.get(c.ref.accountId);
+        const who = latest?.approver ? ` by <@${latest.approver}>` : '';
+        const state = latest?.status === 'active' ? 'already decided' : `already ${latest?.status ?? 'gone'}`;
+        return tell(ports, c, errorAnswer(`This request was ${state}${who}; your click changed nothing.`));
+      }
+      throw error;
+    }
+  });
+}
+
+/** Cancel, from the confirmation `/sandbox cancel` showed: the requester or an approver. */
+export async function onCancel(
+  ports: BotPorts,
+  body: BlockAction,
+  action: ButtonAction,
+  respond: (message: MessageContent & { replace_original: boolean }) => Promise<unknown>,
+): Promise<void> {
+  const c = clicked(body, action);
+  if (!c) return;
+  await guarded(ports, c, async () => {
+    const teardown = await current(ports, c);
+    if (typeof teardown === 'string') return tell(ports, c, errorAnswer(teardown));
+    await ports.authorizer.assertCanCancel(c.user, teardown);
+    await ports.runner.cancel(c.ref.accountId, c.user);
+    const text = `:octagonal_sign: You cancelled the teardown of \`${c.ref.accountId}\`.`;
+    await respond({ text, blocks: [], replace_original: true });
+  });
+}
+
+/** Solve on a CAPTCHA prompt: the modal opens at once, inside the trigger's 3 s. */
+export async function onSolve(ports: BotPorts, body: BlockAction, action: ButtonAction): Promise<void> {
+  const c = clicked(body, action);
+  if (!c?.ref.version) return;
+  const { version } = c.ref;
+  await guarded(ports, c, async () => {
+    await ports.authorizer.assertMember(c.user);
+    await ports.outbox.client.views.open({
+      trigger_id: body.trigger_id,
+      view: captchaModal({ ...c.ref, version, channel: c.channel, promptTs: c.messageTs }),
+    });
+  });
+}
+
+/** Done / Retry / Abort on an unknown-page prompt: approvers only; the first answer wins. */
+export async function onHuman(
+  ports: BotPorts,
+  body: BlockAction,
+  action: ButtonAction,
+  choice: HumanChoice,
+): Promise<void> {
+  const c = clicked(body, action);
+  if (!c?.ref.version) return;
+  await guarded(ports, c, async () => {
+    if (!(await ports.authorizer.isApprover(c.user))) {
+      throw new NotAuthorizedError('Only configured approvers may answer for a step that needs a person.');
+    }
+    const teardown = await current(ports, c);
+    if (typeof teardown === 'string') {
+      await ports.outbox.update(c.channel, c.messageTs, async () =>
+        promptClosed(`:raising_hand: ${teardown}`),
+      );
+      return tell(ports, c, errorAnswer(teardown));
+    }
+    try {
+      await ports.runner.resume(c.ref.accountId, { name: SIGNAL.human, actor: c.user, payload: { choice } });
+    } catch (error) {
+      if (error instanceof NotWaitingError) {
+        return tell(
+          ports,
+          c,
+          errorAnswer(`Someone else answered first or the wait is over; ${error.message}`),
+        );
+      }
+      throw error;
+    }
+    await ports.outbox.update(c.channel, c.messageTs, async () =>
+      humanAnswered(choice, c.user, ports.clock()),
+    );
+  });
+}
+
+export type ViewAnswer = { response_action: 'errors'; errors: Record<string, string> } | undefined;
+
+const inputError = (text: string): ViewAnswer => ({
+  response_action: 'errors',
+  errors: { [CAPTCHA_INPUT.block]: text },
+});
+
+/**
+ * A CAPTCHA answer: the first valid one resumes the pipeline; an empty, late or repeated one is shown as an
+ * error in the modal (which then stays open).
+ */
+export async function onCaptchaAnswer(
+  ports: BotPorts,
+  body: ViewSubmitAction,
+): Promise<{
+  answer: ViewAnswer;
+  after?: () => Promise<void>;
+}> {
+  const meta = decodeCaptchaMeta(body.view.private_metadata);
+  if (!meta) return { answer: inputError('This form is damaged; press Solve in the thread again.') };
+  const user = body.user.id;
+  const answer = body.view.state.values[CAPTCHA_INPUT.block]?.[CAPTCHA_INPUT.action]?.value?.trim() ?? '';
+  if (answer === '') return { answer: inputError('Type the characters you see in the picture.') };
+  try {
+    await ports.authorizer.assertMember(user);
+    const teardown = await ports.runner.get(meta.accountId);
+    if (
+      !teardown ||
+      teardown.teardownId !== meta.teardownId ||
+      teardown.version !== meta.version ||
+      teardown.wait?.signal !== SIGNAL.captcha
+    ) {
+      return { answer: inputError('This CAPTCHA was already answered or has expired.') };
+    }
+    await ports.runner.resume(meta.accountId, { name: SIGNAL.captcha, actor: user, payload: { answer } });
+  } catch (error) {
+    if (error instanceof NotWaitingError) {
+      return { answer: inputError(`This CAPTCHA was already answered or has expired. ${error.message}`) };
+    }
+    if (!(error instanceof TeardownError)) ports.logger.error('captcha answer failed', { error });
+    return { answer: inputError(userMessage(error)) };
+  }
+  return {
+    answer: undefined,
+    after: () =>
+      ports.outbox.update(meta.channel, meta.promptTs, async () => captchaAnswered(user, ports.clock())),
+  };
+}
+
+export const DECISIONS = { [ACTION.approve]: 'approve', [ACTION.deny]: 'deny' } as const;
+export const HUMAN_CHOICES = {
+  [ACTION.done]: 'done',
+  [ACTION.retry]: 'retry',
+  [ACTION.abort]: 'abort',
+} as const;

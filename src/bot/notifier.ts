@@ -1,0 +1,165 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { CloseQuota } from '../pipeline/close-quota';
+import type { Teardown } from '../pipeline/model';
+import type { Notifier, TeardownNotice } from '../pipeline/ports';
+import { STEPS } from '../pipeline/steps';
+import type { TeardownStore } from '../pipeline/store';
+import {
+  captchaPrompt,
+  endedReply,
+  humanPrompt,
+  isAwaitingApproval,
+  refusedEphemeral,
+  requestMessage,
+  stepPosition,
+  stepReply,
+  strategySwitchedReply,
+} from './blocks';
+import { SIGNAL } from './ids';
+import type { SlackOutbox } from './outbox';
+
+export interface SlackNotifierDeps {
+  outbox: SlackOutbox;
+  /** To render the request message from the latest record when its turn to be sent comes. */
+  store: Pick<TeardownStore, 'get'>;
+  /** Shown on the request message while it waits for an approver. */
+  quota?: () => Promise<CloseQuota>;
+  clock?: () => number;
+  logger: Logger;
+}
+
+/**
+ * Shows a teardown in Slack (the Notifier port of the core). The request message is the thread root and the
+ * live status; each finished step gets a reply, with its screenshot when it has one; CAPTCHA and unknown-page
+ * waits get a prompt with buttons. Teardowns without a request message in Slack are not shown.
+ */
+export class SlackNotifier implements Notifier {
+  private readonly clock: () => number;
+
+  constructor(private readonly deps: SlackNotifierDeps) {
+    this.clock = deps.clock ?? Date.now;
+  }
+
+  async notify(notice: TeardownNotice): Promise<void> {
+    const { teardown, event } = notice;
+    const slack = teardown.slack;
+    if (!slack?.channel) return;
+    const sends: Array<Promise<unknown>> = [];
+    const { outbox } = this.deps;
+    const thread = slack.threadTs ?? slack.requestTs;
+    const reply = (text: string) => {
+      if (thread)
+        sends.push(outbox.post(slack.channel, { text, blocks: [] }, { threadTs: thread }).then(() => {}));
+    };
+    // Every message the notifier queues is queued now, in order, then awaited together.
+    switch (event.action) {
+      case 'claimed':
+      case 'reclaimed':
+        // API steps finish within moments; "running" is worth showing for browser steps and after a lost worker.
+        if (event.action === 'reclaimed' || STEPS[teardown.step].worker === 'browser')
+          this.refresh(teardown, sends);
+        break;
+      case 'step-succeeded': {
+        const text = stepReply(teardown, event, notice.previous?.stepStartedAt);
+        if (notice.screenshot && thread) {
+          sends.push(outbox.upload(slack.channel, thread, notice.screenshot, text));
+        } else {
+          reply(text);
+        }
+        this.refresh(teardown, sends);
+        if (teardown.status !== 'active') reply(endedReply(teardown, this.clock()));
+        break;
+      }
+      case 'waiting':
+        this.refresh(teardown, sends);
+        if (thread && teardown.wait?.signal === SIGNAL.captcha) {
+          if (notice.screenshot) {
+            const { n, m } = stepPosition(teardown);
+            sends.push(
+              outbox.upload(
+                slack.channel,
+                thread,
+                notice.screenshot,
+                `:jigsaw: CAPTCHA at step ${n} of ${m}`,
+              ),
+            );
+          }
+          sends.push(outbox.post(slack.channel, captchaPrompt(teardown), { threadTs: thread }));
+        } else if (thread && teardown.wait?.signal === SIGNAL.human) {
+          if (notice.screenshot) {
+            const { n, m } = stepPosition(teardown);
+            sends.push(
+              outbox.upload(
+                slack.channel,
+                thread,
+                notice.screenshot,
+                `:frame_with_picture: The page at step ${n} of ${m}`,
+              ),
+            );
+          }
+          sends.push(outbox.post(slack.channel, humanPrompt(teardown), { threadTs: thread }));
+        }
+        break;
+      case 'retry-scheduled':
+        this.refresh(teardown, sends);
+        break;
+      case 'strategy-switched':
+        reply(strategySwitchedReply(teardown, event));
+        this.refresh(teardown, sends);
+        break;
+      case 'ended':
+        this.refresh(teardown, sends);
+        reply(endedReply(teardown, this.clock()));
+        if (teardown.status === 'refused') {
+          sends.push(
+            outbox.ephemeral(slack.channel, teardown.requester, {
+              text: refusedEphemeral(teardown),
+              blocks: [],
+            }),
+          );
+        }
+        break;
+      default:
+        // 'requested': the bot has just posted the request message itself.
+        break;
+    }
+    const results = await Promise.allSettled(sends);
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    for (const failure of failed) {
+      this.deps.logger.warn('slack update failed', {
+        accountId: teardown.accountId,
+        action: event.action,
+        error: failure.reason,
+      });
+    }
+  }
+
+  /** Re-renders the request message (status, decision, buttons) from the latest record when its turn comes. */
+  private refresh(teardown: Teardown, sends: Array<Promise<unknown>>): void {
+    const slack = teardown.slack;
+    const ts = slack?.statusTs ?? slack?.requestTs;
+    if (!slack || !ts) return;
+    sends.push(
+      this.deps.outbox.update(slack.channel, ts, async () => {
+        const latest = await this.deps.store.get(teardown.accountId).catch(() => undefined);
+        // A newer teardown of the same account has its own message; older versions never overwrite newer ones.
+        const current =
+          latest && latest.teardownId === teardown.teardownId && latest.version >= teardown.version
+            ? latest
+            : teardown;
+        const quota =
+          isAwaitingApproval(current) && current.strategy === 'close' ? await this.quota() : undefined;
+        return requestMessage(current, { now: this.clock(), ...(quota ? { quota } : {}) });
+      }),
+    );
+  }
+
+  private async quota(): Promise<CloseQuota | undefined> {
+    try {
+      return await this.deps.quota?.();
+    } catch (error) {
+      this.deps.logger.warn('close quota not available', { error });
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,37 @@
+import type { Strategy } from '../common/config';
+import { STEPS, STRATEGY_STEPS, type StepName } from '../pipeline/steps';
+
+/** What each step will do, in the words a dry run shows to the requester. */
+const WHAT_IT_DOES: Record<StepName, string> = {
+  preflight:
+    'checks the account exists, is ACTIVE, is not the management account, sits in an allowed OU and has no protect tag',
+  approval: 'waits for an approver other than the requester to press Approve (Deny ends the teardown)',
+  'close-via-api':
+    'calls Organizations CloseAccount from the management account (counts against the close quota)',
+  'await-closed': 'polls the account until its state leaves ACTIVE (SUSPENDED, then CLOSED)',
+  'allow-password-recovery':
+    'lets the root user recover its password where IAM centralized root access is on',
+  'request-reset': 'asks for a root password reset in the console (a person may have to solve a CAPTCHA)',
+  'await-reset-mail': 'waits for the reset mail and checks where it came from',
+  'set-password': 'sets a generated root password, kept in Secrets Manager for this account only',
+  'sign-in': 'signs in to the console as root',
+  'complete-signup': 'completes the billing sign-up (contact details, payment card, Basic support)',
+  'verify-phone': 'verifies the account phone number with a leased line',
+  'remove-from-org': 'removes the account from the organization, which frees its slot at once',
+  'close-as-root': 'closes the account from its own settings as root',
+  cleanup: 'deletes per-account secrets and sessions, releases the phone line and posts a summary',
+};
+
+export interface PlannedStep {
+  step: StepName;
+  title: string;
+  does: string;
+}
+
+export function planFor(strategy: Strategy): PlannedStep[] {
+  return STRATEGY_STEPS[strategy].map((step) => ({
+    step,
+    title: STEPS[step].title,
+    does: WHAT_IT_DOES[step],
+  }));
+}

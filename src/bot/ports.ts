@@ -1,0 +1,22 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Config } from '../common/config';
+import type { CloseQuota } from '../pipeline/close-quota';
+import type { Runner } from '../pipeline/runner';
+import type { TeardownStore } from '../pipeline/store';
+import type { Authorizer } from './authorize';
+import type { SlackOutbox } from './outbox';
+
+/** Everything the Bolt app needs, whatever the receiver (Lambda, HTTP, Socket Mode). */
+export interface BotPorts {
+  config: Config;
+  runner: Runner;
+  store: TeardownStore;
+  /** Writes to Slack (paced, redacted); its client also serves reads such as views.open. */
+  outbox: SlackOutbox;
+  authorizer: Authorizer;
+  /** The close quota for dry runs (the request message gets it from the notifier). */
+  quota: () => Promise<CloseQuota>;
+  logger: Logger;
+  clock: () => number;
+  botToken: string;
+}

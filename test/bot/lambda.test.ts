@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { bundleLambdas } from '../../scripts/bundle';
+import { type SlackSim, startSlackSim } from '../../sim/slack';
+import type { BotLambdaHandler } from '../../src/bot/lambda-handler';
+import { DynamoTeardownStore } from '../../src/pipeline/dynamo-store';
+import { createStateTable } from '../../src/pipeline/state-table';
+import { startLambdaCapture } from '../support/lambda-capture';
+import { buildOrganization, type TestOrganization } from '../support/organization';
+import { apiGatewayV2Event } from './support/bot-harness';
+import { lastAnswer, requestMessage } from './support/slack-record';
+
+// The bundled bot Lambda as deployed: configured by its environment, real SDK clients against moto, the Web API
+// against sim/slack, Invoke against a loopback stand-in.
+const SECRET = 'bundled-bot-signing-secret';
+const TOKEN = 'xoxb-bundled-bot';
+const C = 'C0BUNDLED';
+let handler: BotLambdaHandler;
+let sim: SlackSim;
+let capture: Awaited<ReturnType<typeof startLambdaCapture>>;
+let org: TestOrganization;
+let store: DynamoTeardownStore;
+const tableName = `bot-lambda-${randomUUID().slice(0, 8)}`;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  capture = await startLambdaCapture();
+  sim = await startSlackSim({
+    signingSecret: SECRET,
+    botToken: TOKEN,
+    deliver: async (req) => {
+      const res = await handler(apiGatewayV2Event(req), {});
+      return { status: res.statusCode, headers: res.headers ?? {}, body: res.body };
+    },
+  });
+  const dynamodb = new DynamoDBClient({});
+  org = await buildOrganization(new OrganizationsClient({}));
+  await createStateTable(dynamodb, tableName);
+  store = new DynamoTeardownStore(dynamodb, tableName);
+  Object.assign(process.env, {
+    TEARDOWN_TABLE: tableName,
+    TEARDOWN_ALLOWED_OUS: org.ous.sandbox,
+    TEARDOWN_REQUESTERS: 'UREQUESTER1',
+    TEARDOWN_APPROVERS: 'UAPPROVER1',
+    PIPELINE_FUNCTION_NAME: 'sandbox-teardown-pipeline',
+    PIPELINE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:sandbox-teardown-pipeline',
+    SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler-invokes-pipeline',
+    AWS_ENDPOINT_URL_LAMBDA: capture.endpoint,
+    SLACK_SIGNING_SECRET: SECRET,
+    SLACK_BOT_TOKEN: TOKEN,
+    SLACK_API_URL: sim.apiUrl,
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
+  const outdir = await mkdtemp(join(tmpdir(), 'bundle-'));
+  const [bundle] = await bundleLambdas(outdir, ['bot']);
+  if (!bundle) throw new Error('no bot bundle');
+  ({ handler } = (await import(pathToFileURL(bundle.file).href)) as { handler: BotLambdaHandler });
+}, 60_000);
+
+afterAll(async () => {
+  await sim?.close();
+  await capture?.stop();
+  process.env = savedEnv;
+});
+
+it('is a two-argument handler that requests a teardown and hands it to the pipeline asynchronously', async () => {
+  expect(handler.length).toBe(2);
+  const { id } = org.accounts.sandbox1;
+  const res = await sim.sendSlashCommand({
+    command: '/sandbox',
+    text: `delete ${id} done`,
+    userId: 'UREQUESTER1',
+    channelId: C,
+  });
+  expect(res.status).toBe(200);
+  expect(lastAnswer(sim, 'UREQUESTER1', C)).toContain('requested');
+  const root = requestMessage(sim, C);
+  expect(root?.text).toContain(`Teardown of sandbox-alice (${id}) requested by <@UREQUESTER1>`);
+  expect(await store.get(id as never)).toMatchObject({
+    step: 'preflight',
+    slack: { channel: C, requestTs: root?.ts },
+  });
+  expect(capture.invokes).toEqual([
+    {
+      functionName: 'sandbox-teardown-pipeline',
+      invocationType: 'Event',
+      payload: { action: 'advance', accountId: id, worker: 'pipeline' },
+    },
+  ]);
+});
+
+it('refuses a forged request with 401 before anything else', async () => {
+  const before = sim.calls.length;
+  const forged = await sim.sendSlashCommand({
+    command: '/sandbox',
+    text: `delete ${org.accounts.sandbox2.id}`,
+    userId: 'UREQUESTER1',
+    channelId: C,
+    sign: { secret: 'forged' },
+  });
+  expect(forged.status).toBe(401);
+  expect(sim.calls.length).toBe(before);
+  expect(await store.get(org.accounts.sandbox2.id as never)).toBeUndefined();
+  expect(capture.invokes).toHaveLength(1);
+});

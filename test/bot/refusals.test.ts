@@ -1,0 +1,213 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ACTION } from '../../src/bot/ids';
+import { type BotHarness, CHANNEL, createBotHarness, PEOPLE } from './support/bot-harness';
+import { answersTo, buttons, lastAnswer, requestMessage, visible } from './support/slack-record';
+
+let h: BotHarness;
+afterEach(async () => h?.close());
+
+/** Teardown records in the table (idempotency keys aside). */
+async function teardownRecords(): Promise<Array<Record<string, unknown>>> {
+  return (await h.scanTable()).filter((item) => item.sk === 'TEARDOWN');
+}
+
+describe('refusals of /sandbox delete: ephemeral, with the reason, and nothing created', () => {
+  it.each([
+    [
+      'the management account',
+      (x: BotHarness) => x.org.managementAccountId,
+      /management account; it is never torn down/,
+    ],
+    [
+      'an account in Production',
+      (x: BotHarness) => x.org.accounts.production.id,
+      /is in Root \/ Production, where teardown is not allowed/,
+    ],
+    [
+      'a protected account',
+      (x: BotHarness) => x.org.accounts.protectedSandbox.id,
+      /protected by its tag teardown:protect=true/,
+    ],
+    ['an unknown account', () => '000000000001', /000000000001 is not an account of this organization/],
+  ])('refuses %s', async (_what, account, reason) => {
+    h = await createBotHarness();
+    const res = await h.command(`delete ${account(h)}`);
+    expect(res.status).toBe(200);
+    expect(lastAnswer(h.sim, PEOPLE.requester)).toMatch(reason);
+    expect(answersTo(h.sim, PEOPLE.requester)[0]?.source).toBe('command_response');
+    await h.settle();
+    expect(h.sim.messages(CHANNEL)).toEqual([]);
+    expect(await teardownRecords()).toEqual([]);
+  });
+
+  it('refuses a second request while one is running', async () => {
+    h = await createBotHarness();
+    const { id } = h.org.accounts.sandbox1;
+    await h.command(`delete ${id}`);
+    await h.settle();
+    await h.command(`delete ${id} again`, PEOPLE.groupRequester);
+    expect(lastAnswer(h.sim, PEOPLE.groupRequester)).toContain(
+      `A teardown of ${id} is already running (step approval).`,
+    );
+    expect(h.sim.messages(CHANNEL)).toHaveLength(1);
+    expect(await teardownRecords()).toHaveLength(1);
+  });
+
+  it('refuses people who are not requesters, and malformed commands, showing the right form', async () => {
+    h = await createBotHarness();
+    await h.command(`delete ${h.org.accounts.sandbox1.id}`, PEOPLE.approver);
+    expect(lastAnswer(h.sim, PEOPLE.approver)).toContain('Only configured requesters may ask for teardowns');
+    await h.command('delete 12345');
+    expect(lastAnswer(h.sim, PEOPLE.requester)).toContain(
+      '\\"12345\\" has 5 digits; an AWS account id has exactly 12 (keep leading zeros).\\nUsage: `/sandbox delete <account-id> [--remove] [--dry-run] [reason…]`',
+    );
+    await h.command(`delete ${h.org.accounts.sandbox1.id} --now`);
+    expect(lastAnswer(h.sim, PEOPLE.requester)).toContain('Unknown option `--now`');
+    await h.settle();
+    expect(h.sim.messages(CHANNEL)).toEqual([]);
+    expect(await teardownRecords()).toEqual([]);
+  });
+
+  it('lets a member of the requesters user group ask', async () => {
+    h = await createBotHarness();
+    await h.command(`delete ${h.org.accounts.sandbox2.id}`, PEOPLE.groupRequester);
+    expect(lastAnswer(h.sim, PEOPLE.groupRequester)).toContain('requested');
+    expect(h.sim.callsTo('usergroups.users.list')[0]?.args).toMatchObject({ usergroup: 'S0REQUESTERS' });
+  });
+});
+
+describe('--dry-run', () => {
+  it('shows preflight and the plan to the requester only, and changes nothing', async () => {
+    h = await createBotHarness();
+    const { id } = h.org.accounts.teamA;
+    await h.command(`delete ${id} --dry-run --remove`);
+    const answer = lastAnswer(h.sim, PEOPLE.requester);
+    for (const part of [
+      'Dry run',
+      'sandbox-team-a-1',
+      's***-team-a-1@sandboxes.example.com',
+      'Root / Sandbox / Team A',
+      'Plan (12 steps)',
+      'Remove the account from the organization',
+    ]) {
+      expect(answer).toContain(part);
+    }
+    await h.command(`delete ${id} --dry-run`);
+    expect(lastAnswer(h.sim, PEOPLE.requester)).toContain('close quota: 0 used, 250 left of 250');
+    await h.command(`delete ${h.org.accounts.production.id} --dry-run`);
+    expect(lastAnswer(h.sim, PEOPLE.requester)).toContain('where teardown is not allowed');
+    await h.settle();
+    expect(h.sim.messages(CHANNEL)).toEqual([]);
+    expect(await teardownRecords()).toEqual([]);
+    expect(h.dispatcher.dispatched).toBe(0);
+  });
+});
+
+describe('approval', () => {
+  async function requested(): Promise<string> {
+    await h.command(`delete ${h.org.accounts.sandbox1.id}`);
+    await h.settle();
+    return requestMessage(h.sim)!.ts;
+  }
+
+  it('refuses anyone but an approver, leaving the request as it was', async () => {
+    h = await createBotHarness();
+    const ts = await requested();
+    const before = visible(h.sim.message(CHANNEL, ts));
+    await h.click(PEOPLE.bystander, ts, ACTION.approve);
+    expect(lastAnswer(h.sim, PEOPLE.bystander)).toContain('Only configured approvers may approve');
+    await h.click(PEOPLE.groupRequester, ts, ACTION.deny);
+    expect(lastAnswer(h.sim, PEOPLE.groupRequester)).toContain('Only configured approvers may approve');
+    await h.settle();
+    expect(visible(h.sim.message(CHANNEL, ts))).toBe(before);
+    expect(await h.teardown(h.org.accounts.sandbox1.id)).toMatchObject({
+      step: 'approval',
+      stepStatus: 'waiting',
+    });
+  });
+
+  it('never lets an approver approve their own request', async () => {
+    h = await createBotHarness({ env: { TEARDOWN_APPROVERS: `${PEOPLE.approver},${PEOPLE.requester}` } });
+    const ts = await requested();
+    await h.click(PEOPLE.requester, ts, ACTION.approve);
+    expect(lastAnswer(h.sim, PEOPLE.requester)).toContain(
+      'You asked for this teardown; someone else has to approve or deny it.',
+    );
+    expect(buttons(h.sim.message(CHANNEL, ts))).toEqual([ACTION.approve, ACTION.deny]);
+    expect(await h.teardown(h.org.accounts.sandbox1.id)).toMatchObject({ stepStatus: 'waiting' });
+  });
+
+  it('tells a late clicker the request was already decided', async () => {
+    h = await createBotHarness();
+    const ts = await requested();
+    await h.click(PEOPLE.approver, ts, ACTION.deny);
+    // The button is gone for everyone now; a click from a client that still shows it changes nothing.
+    const stale = await h.sim.sendRaw(h.sim.deliveries.at(-1)!.request);
+    expect(stale.status).toBe(200);
+    expect(lastAnswer(h.sim, PEOPLE.approver)).toContain(
+      'This request was already denied by <@UAPPROVER1>; your click changed nothing.',
+    );
+    expect(await h.teardown(h.org.accounts.sandbox1.id)).toMatchObject({ status: 'denied' });
+  });
+});
+
+describe('status, list, cancel and help', () => {
+  it('shows status with a thread link, the list of active teardowns, and help', async () => {
+    h = await createBotHarness();
+    const { id } = h.org.accounts.sandbox1;
+    await h.command(`delete ${id}`);
+    await h.settle();
+    const ts = requestMessage(h.sim)!.ts;
+    await h.command(`status ${id}`);
+    const status = lastAnswer(h.sim, PEOPLE.requester);
+    expect(status).toContain(
+      'Step 2 of 5:* Wait for a second person to approve — waiting: waiting for an approver',
+    );
+    expect(status).toContain(`https://sim-workspace.slack.com/archives/${CHANNEL}/p${ts.replace('.', '')}`);
+    await h.command('list', PEOPLE.approver);
+    expect(lastAnswer(h.sim, PEOPLE.approver)).toContain(`Teardowns in progress (1)`);
+    expect(lastAnswer(h.sim, PEOPLE.approver)).toContain(`sandbox-alice (\`${id}\`) — step 2 of 5`);
+    await h.command('status 000000000001');
+    expect(lastAnswer(h.sim, PEOPLE.requester)).toContain('There is no teardown of `000000000001`.');
+    await h.command('list', PEOPLE.bystander);
+    expect(lastAnswer(h.sim, PEOPLE.bystander)).toContain(
+      'Only configured requesters and approvers may use /sandbox.',
+    );
+    await h.command('help', PEOPLE.bystander);
+    expect(lastAnswer(h.sim, PEOPLE.bystander)).toContain(
+      '/sandbox delete <account-id> [--remove] [--dry-run] [reason…]',
+    );
+  });
+
+  it('cancels after a confirmation, for the requester or an approver only', async () => {
+    h = await createBotHarness();
+    const { id } = h.org.accounts.sandbox1;
+    await h.command(`delete ${id}`);
+    await h.settle();
+    await h.command(`cancel ${id}`, PEOPLE.bystander);
+    expect(lastAnswer(h.sim, PEOPLE.bystander)).toContain(
+      'Only the requester of this teardown or an approver may cancel it.',
+    );
+    await h.command(`cancel ${id}`);
+    const confirm = answersTo(h.sim, PEOPLE.requester).at(-1)!;
+    expect(buttons(confirm)).toEqual([ACTION.cancel]);
+    expect(JSON.stringify(confirm.blocks)).toContain(
+      '"confirm":{"title":{"type":"plain_text","text":"Cancel teardown?"}',
+    );
+    expect(await h.teardown(id)).toMatchObject({ status: 'active' });
+    await h.click(PEOPLE.requester, confirm.message_ts, ACTION.cancel);
+    await h.settle();
+    expect(await h.teardown(id)).toMatchObject({
+      status: 'cancelled',
+      outcome: `Cancelled by ${PEOPLE.requester}.`,
+    });
+    expect(h.sim.responses.at(-1)).toMatchObject({ outcome: 'replaced' });
+    const root = requestMessage(h.sim)!;
+    expect(buttons(root)).toEqual([]);
+    expect(visible(root)).toContain('*Cancelled* at step 2 of 5');
+    await h.command(`cancel ${id}`);
+    expect(lastAnswer(h.sim, PEOPLE.requester)).toContain(
+      `There is no teardown of \`${id}\` in progress to cancel.`,
+    );
+  });
+});
