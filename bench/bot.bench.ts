@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, stat } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -15,8 +15,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { build } from 'esbuild';
-import { bundleLambdas } from '../scripts/bundle';
+import { bundleEntry, bundleLambdas } from '../scripts/bundle';
 import { startSlackSim } from '../sim/slack';
 import { createLambdaHandler } from '../src/bot/lambda-handler';
 import { createBotRuntime } from '../src/bot/runtime';
@@ -69,27 +68,12 @@ function loadTime(file: string, env: Record<string, string>): number {
   return Number(out.trim().split('\n').at(-1));
 }
 
-// 1. Cold start, measured first while nothing else runs on the machine. The bot is bundled by the project's
-// bundler; the bare app with the same esbuild options (keep them in step with scripts/bundle.ts).
+// 1. Cold start, measured first while nothing else runs on the machine. Both are bundled by the project's bundler.
 const outdir = await mkdtemp(join(tmpdir(), 'bench-bot-'));
 const [botBundle] = await bundleLambdas(outdir, ['bot']);
 if (!botBundle) throw new Error('no bot bundle');
-const bareFile = join(outdir, 'bare', 'index.mjs');
-await build({
-  entryPoints: [join(root, 'bench', 'support', 'bare-bolt.ts')],
-  outfile: bareFile,
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  minify: true,
-  sourcemap: 'linked',
-  legalComments: 'none',
-  banner: {
-    js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-  },
-  logLevel: 'warning',
-});
+const bare = await bundleEntry(join(root, 'bench', 'support', 'bare-bolt.ts'), join(outdir, 'bare'));
+const bareFile = bare.file;
 const coldEnv = {
   ...BOT_ENV,
   TEARDOWN_TABLE: 'bench-cold',
@@ -201,7 +185,7 @@ try {
   console.log(
     `cold_init_ratio=${(botInit / bareInit).toFixed(2)} bot_init_ms=${botInit.toFixed(1)} ` +
       `bare_bolt_init_ms=${bareInit.toFixed(1)} bundle_bytes=${botBundle.bytes} ` +
-      `bare_bolt_bundle_bytes=${(await stat(bareFile)).size}`,
+      `bare_bolt_bundle_bytes=${bare.bytes}`,
   );
   if (failures > 0) process.exitCode = 1;
 } finally {

@@ -1,47 +1,66 @@
 import { existsSync } from 'node:fs';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Every Lambda entry point: src/<name>/lambda.ts → dist/<name>/index.mjs (handler `handler`). */
+/** Every Lambda entry point: src/<name>/lambda.ts → dist/<name>/index.mjs (+ chunks/), handler `index.handler`. */
 export const ENTRY_POINTS = ['bot', 'pipeline', 'browser', 'mail', 'phone'].filter((name) =>
   existsSync(join(root, 'src', name, 'lambda.ts')),
 );
 
 export interface Bundle {
   name: string;
+  /** The entry file (index.mjs). */
   file: string;
+  /** All files of the bundle together. */
   bytes: number;
 }
 
-/** Bundles the entry points for the nodejs22.x runtime: one ESM file each, the SDK included. */
+/**
+ * Bundles one entry file for the nodejs22.x runtime into `outdir`: `index.mjs` plus chunks for what is only
+ * imported dynamically (credential providers Lambda never uses, clients needed only sometimes), so a cold start
+ * parses only what it runs.
+ */
+export async function bundleEntry(entry: string, outdir: string): Promise<Bundle> {
+  await rm(outdir, { recursive: true, force: true });
+  await mkdir(outdir, { recursive: true });
+  await build({
+    entryPoints: { index: entry },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    // The ESM builds of the SDK and Bolt's dependencies tree-shake far better than their CommonJS ones.
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourcemap: 'linked',
+    legalComments: 'none',
+    // Chromium for Lambda ships its own binary; it stays a layer/package beside the bundle.
+    external: ['@sparticuz/chromium'],
+    // Some CommonJS dependencies call require() for Node built-ins.
+    banner: {
+      js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
+    },
+    logLevel: 'warning',
+  });
+  const files = (await readdir(outdir, { recursive: true })).filter((f) => f.endsWith('.mjs'));
+  const sizes = await Promise.all(files.map(async (f) => (await stat(join(outdir, f))).size));
+  return { name: entry, file: join(outdir, 'index.mjs'), bytes: sizes.reduce((a, b) => a + b, 0) };
+}
+
+/** Bundles the Lambda entry points: src/<name>/lambda.ts → <outdir>/<name>/index.mjs. */
 export async function bundleLambdas(outdir = join(root, 'dist'), names = ENTRY_POINTS): Promise<Bundle[]> {
   const bundles: Bundle[] = [];
   for (const name of names) {
-    const file = join(outdir, name, 'index.mjs');
-    await mkdir(dirname(file), { recursive: true });
-    await build({
-      entryPoints: [join(root, 'src', name, 'lambda.ts')],
-      outfile: file,
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      minify: true,
-      sourcemap: 'linked',
-      legalComments: 'none',
-      // Chromium for Lambda ships its own binary; it stays a layer/package beside the bundle.
-      external: ['@sparticuz/chromium'],
-      // Some CommonJS dependencies call require() for Node built-ins.
-      banner: {
-        js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",
-      },
-      logLevel: 'warning',
-    });
-    bundles.push({ name, file, bytes: (await stat(file)).size });
+    const bundle = await bundleEntry(join(root, 'src', name, 'lambda.ts'), join(outdir, name));
+    bundles.push({ ...bundle, name });
   }
   return bundles;
 }

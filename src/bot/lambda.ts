@@ -1,7 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { loadConfig, loadLambdaWiring } from '../common/config';
 import { createLogger } from '../common/logger';
 import { LambdaDispatcher } from '../pipeline/lambda-dispatcher';
@@ -14,7 +13,7 @@ import {
   type HttpResult,
 } from './lambda-handler';
 import { createBotRuntime } from './runtime';
-import { extensionSecretReader } from './secrets';
+import { secretsManagerReader } from './secrets';
 
 // Wiring only, once per container: a bad configuration fails the container's init, not a request.
 const config = loadConfig();
@@ -22,7 +21,7 @@ const wiring = loadLambdaWiring();
 const logger = createLogger('bot');
 
 async function build(): Promise<BotLambdaHandler> {
-  const slack = await loadSlackSettings(process.env, extensionSecretReader());
+  const slack = await loadSlackSettings(process.env, secretsManagerReader());
   const runtime = createBotRuntime({
     config,
     slack,
@@ -32,7 +31,8 @@ async function build(): Promise<BotLambdaHandler> {
       pipeline: wiring.pipelineFunctionName,
       browser: wiring.browserFunctionName,
     }),
-    timers: new SchedulerTimers(new SchedulerClient({ region: config.region }), {
+    timers: new SchedulerTimers({
+      region: config.region,
       functionArn: wiring.pipelineFunctionArn,
       roleArn: wiring.schedulerRoleArn,
       group: wiring.schedulerGroup,

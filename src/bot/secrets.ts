@@ -1,20 +1,19 @@
 import type { SecretReader } from './config';
 
 /**
- * Reads a secret through the AWS Parameters and Secrets Lambda Extension (a layer serving Secrets Manager on
- * localhost, with its own cache): no SDK client to load at cold start. The extension authenticates the caller
- * by the function's session token.
+ * Reads the Slack secret from Secrets Manager, once per container. The SDK client is loaded only when a secret
+ * is configured, so a bot configured by environment variables does not pay for it at cold start.
  */
-export function extensionSecretReader(env: Record<string, string | undefined> = process.env): SecretReader {
-  const port = env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT || '2773';
+export function secretsManagerReader(region?: string): SecretReader {
   return async (secretId) => {
-    const response = await fetch(
-      `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`,
-      { headers: { 'X-Aws-Parameters-Secrets-Token': env.AWS_SESSION_TOKEN ?? '' } },
-    );
-    if (!response.ok) throw new Error(`the secrets extension answered ${response.status}`);
-    const body = (await response.json()) as { SecretString?: unknown };
-    if (typeof body.SecretString !== 'string') throw new Error('the secret has no SecretString');
-    return body.SecretString;
+    const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    const client = new SecretsManagerClient(region ? { region } : {});
+    try {
+      const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+      if (typeof SecretString !== 'string') throw new Error('the secret has no SecretString');
+      return SecretString;
+    } finally {
+      client.destroy();
+    }
   };
 }

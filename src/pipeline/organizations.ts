@@ -39,6 +39,7 @@ export type CloseResult =
 export class OrganizationsGateway {
   private managementId: Promise<string> | undefined;
   private readonly ouNames = new Map<string, Promise<string>>();
+  private readonly ouParents = new Map<string, Promise<Parent | undefined>>();
 
   constructor(private readonly client: OrganizationsClient) {}
 
@@ -75,21 +76,38 @@ export class OrganizationsGateway {
   /** Parents from the account's direct parent up to the root. */
   async parentChain(accountId: AccountId): Promise<Parent[]> {
     const chain: Parent[] = [];
-    let childId: string = accountId;
+    let child: { id: string; isAccount: boolean } = { id: accountId, isAccount: true };
     try {
       for (let depth = 0; depth < 10; depth++) {
-        const { Parents } = await this.client.send(new ListParentsCommand({ ChildId: childId }));
-        const parent = Parents?.[0];
-        if (!parent?.Id) break;
-        const type = parent.Type === 'ROOT' ? 'ROOT' : 'ORGANIZATIONAL_UNIT';
-        chain.push({ id: parent.Id, type, name: await this.parentName(parent.Id, type) });
-        if (type === 'ROOT') break;
-        childId = parent.Id;
+        const parent = await this.parentOf(child.id, child.isAccount);
+        if (!parent) break;
+        chain.push(parent);
+        if (parent.type === 'ROOT') break;
+        child = { id: parent.id, isAccount: false };
       }
     } catch (error) {
-      throw asAwsCallError(`ListParents ${childId}`, error);
+      throw asAwsCallError(`ListParents ${child.id}`, error);
     }
     return chain;
+  }
+
+  // An account's parent is read every time (accounts move); an OU's is kept, since Organizations cannot move OUs.
+  private parentOf(childId: string, isAccount: boolean): Promise<Parent | undefined> {
+    const cached = isAccount ? undefined : this.ouParents.get(childId);
+    if (cached) return cached;
+    const parent = this.client
+      .send(new ListParentsCommand({ ChildId: childId }))
+      .then(async ({ Parents }) => {
+        const found = Parents?.[0];
+        if (!found?.Id) return undefined;
+        const type = found.Type === 'ROOT' ? 'ROOT' : 'ORGANIZATIONAL_UNIT';
+        return { id: found.Id, type, name: await this.parentName(found.Id, type) } satisfies Parent;
+      });
+    if (!isAccount) {
+      parent.catch(() => this.ouParents.delete(childId));
+      this.ouParents.set(childId, parent);
+    }
+    return parent;
   }
 
   private parentName(id: string, type: Parent['type']): Promise<string> {

@@ -17,46 +17,57 @@ export async function preflight(
   config: Pick<Config, 'allowedParentIds' | 'protectTagKey'>,
   accountId: AccountId,
 ): Promise<AccountSummary> {
-  if ((await orgs.managementAccountId()) === accountId) {
+  // Read everything at once (it is on the Slack ack path), then judge in a fixed order.
+  const [managementId, account, parents, tags] = await Promise.allSettled([
+    orgs.managementAccountId(),
+    orgs.describeAccount(accountId),
+    orgs.parentChain(accountId),
+    orgs.tags(accountId),
+  ]);
+  if (settled(managementId) === accountId) {
     throw new PreflightRefusedError(
       `${accountId} is the organization's management account; it is never torn down.`,
     );
   }
-  const account = await orgs.describeAccount(accountId);
-  if (!account) throw new PreflightRefusedError(`${accountId} is not an account of this organization.`);
-  if (account.state !== 'ACTIVE') {
-    throw new PreflightRefusedError(`${accountId} (${account.name}) is ${account.state}, not ACTIVE.`);
+  const member = settled(account);
+  if (!member) throw new PreflightRefusedError(`${accountId} is not an account of this organization.`);
+  if (member.state !== 'ACTIVE') {
+    throw new PreflightRefusedError(`${accountId} (${member.name}) is ${member.state}, not ACTIVE.`);
   }
 
-  const parents = await orgs.parentChain(accountId);
-  const ouPath = parents
+  const chain = settled(parents);
+  const ouPath = chain
     .map((p) => p.name)
     .reverse()
     .join(' / ');
-  if (!parents.some((p) => config.allowedParentIds.includes(p.id))) {
+  if (!chain.some((p) => config.allowedParentIds.includes(p.id))) {
     throw new PreflightRefusedError(
-      `${accountId} (${account.name}) is in ${ouPath || 'an unknown place'}, where teardown is not allowed.`,
+      `${accountId} (${member.name}) is in ${ouPath || 'an unknown place'}, where teardown is not allowed.`,
     );
   }
 
-  const tags = await orgs.tags(accountId);
-  const protect = tags[config.protectTagKey];
+  const protect = settled(tags)[config.protectTagKey];
   if (protect !== undefined && !NOT_PROTECTING.has(protect.trim().toLowerCase())) {
     throw new PreflightRefusedError(
-      `${accountId} (${account.name}) is protected by its tag ${config.protectTagKey}${protect ? `=${protect}` : ''}.`,
+      `${accountId} (${member.name}) is protected by its tag ${config.protectTagKey}${protect ? `=${protect}` : ''}.`,
     );
   }
 
-  const parent = parents[0];
+  const parent = chain[0];
   return {
     accountId,
-    name: account.name,
-    email: account.email,
+    name: member.name,
+    email: member.email,
     ouPath,
     parentId: parent?.id ?? '',
-    joinedAt: account.joinedAt,
-    state: account.state,
+    joinedAt: member.joinedAt,
+    state: member.state,
   };
+}
+
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 export function accountAge(summary: AccountSummary, now: number): string {

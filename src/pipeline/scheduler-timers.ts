@@ -1,4 +1,3 @@
-import { ConflictException, CreateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AccountId } from '../common/account-id';
 import { asAwsCallError } from '../common/errors';
 import type { PipelineEvent } from './events';
@@ -9,20 +8,35 @@ function atExpression(at: number): string {
   return `at(${new Date(Math.ceil(at / 1000) * 1000).toISOString().slice(0, 19)})`;
 }
 
+type SchedulerSdk = typeof import('@aws-sdk/client-scheduler');
+
 /** One-shot EventBridge Scheduler schedules that invoke the pipeline Lambda, deleted once they ran. */
 export class SchedulerTimers implements Timers {
+  private sdk:
+    | Promise<{ api: SchedulerSdk; client: InstanceType<SchedulerSdk['SchedulerClient']> }>
+    | undefined;
+
   constructor(
-    private readonly client: SchedulerClient,
-    private readonly target: { functionArn: string; roleArn: string; group: string },
+    private readonly target: { functionArn: string; roleArn: string; group: string; region?: string },
   ) {}
 
+  // Loaded on first use: most invocations never start a wait, and the bot's cold start should not pay for it.
+  private client() {
+    this.sdk ??= import('@aws-sdk/client-scheduler').then((api) => ({
+      api,
+      client: new api.SchedulerClient(this.target.region ? { region: this.target.region } : {}),
+    }));
+    return this.sdk;
+  }
+
   async schedule({ accountId, at, key }: { accountId: AccountId; at: number; key: string }): Promise<void> {
+    const { api, client } = await this.client();
     const event: PipelineEvent = { action: 'advance', accountId, worker: 'pipeline' };
     // Names are unique per transition, so a retried call finds its own schedule and stops there.
     const name = `teardown-${accountId}-${key}`.replace(/[^0-9A-Za-z_.-]/g, '-').slice(0, 64);
     try {
-      await this.client.send(
-        new CreateScheduleCommand({
+      await client.send(
+        new api.CreateScheduleCommand({
           Name: name,
           GroupName: this.target.group,
           ScheduleExpression: atExpression(at),
@@ -37,7 +51,7 @@ export class SchedulerTimers implements Timers {
         }),
       );
     } catch (error) {
-      if (error instanceof ConflictException) return;
+      if (error instanceof api.ConflictException) return;
       throw asAwsCallError(`Creating the schedule ${name}`, error);
     }
   }

@@ -1,6 +1,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { describe, expect, it } from 'vitest';
-import { createStepMetrics, noStepMetrics } from '../../src/common/metrics';
+import { createStepMetrics } from '../../src/common/emf-metrics';
+import { noStepMetrics } from '../../src/common/metrics';
 import { captureOutput } from './capture-output';
 
 interface EmfDocument {

@@ -8,6 +8,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bundleLambdas } from '../../scripts/bundle';
+import { type SlackSim, startSlackSim } from '../../sim/slack';
 import { DynamoTeardownStore } from '../../src/pipeline/dynamo-store';
 import { newTeardown } from '../../src/pipeline/state';
 import { createStateTable } from '../../src/pipeline/state-table';
@@ -18,6 +19,7 @@ import { buildOrganization, type TestOrganization } from '../support/organizatio
 type Handler = (event: unknown) => Promise<unknown>;
 let handler: Handler;
 let capture: Awaited<ReturnType<typeof startLambdaCapture>>;
+let slack: SlackSim;
 let org: TestOrganization;
 let store: DynamoTeardownStore;
 const tableName = `teardown-${randomUUID().slice(0, 8)}`;
@@ -26,6 +28,7 @@ const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   capture = await startLambdaCapture();
+  slack = await startSlackSim({ botToken: 'xoxb-1-2-pipeline' });
   const dynamodb = new DynamoDBClient({});
   org = await buildOrganization(new OrganizationsClient({}));
   await createStateTable(dynamodb, tableName);
@@ -41,6 +44,8 @@ beforeAll(async () => {
     SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler-invokes-pipeline',
     SCHEDULER_GROUP: 'default',
     AWS_ENDPOINT_URL_LAMBDA: capture.endpoint,
+    SLACK_BOT_TOKEN: 'xoxb-1-2-pipeline',
+    SLACK_API_URL: slack.apiUrl,
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     POWERTOOLS_METRICS_DISABLED: 'true',
   });
@@ -52,6 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await capture.stop();
+  await slack.close();
   process.env = savedEnv;
 });
 

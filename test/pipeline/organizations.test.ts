@@ -1,4 +1,4 @@
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { MoveAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AccountId } from '../../src/common/account-id';
 import { loadConfig } from '../../src/common/config';
@@ -52,6 +52,27 @@ describe('preflight', () => {
       state: 'ACTIVE',
     });
     expect(accountAge(summary, (summary.joinedAt ?? 0) + 3 * 86_400_000 + 4 * 3_600_000)).toBe('3d 4h');
+  });
+
+  it('notices an account moved out of the allowed OU, while reading the fixed OU tree only once', async () => {
+    const gateway = new OrganizationsGateway(client);
+    const allowed = config(org.ous.sandbox);
+    await preflight(gateway, allowed, org.accounts.teamA.id);
+    const firstRead = proxy.count('ListParents');
+    await preflight(gateway, allowed, org.accounts.teamA.id);
+    // The account's own parent again; Team A's and Sandbox's parents are known (OUs cannot move).
+    expect(proxy.count('ListParents') - firstRead).toBe(1);
+
+    await client.send(
+      new MoveAccountCommand({
+        AccountId: org.accounts.teamA.id,
+        SourceParentId: org.ous.sandboxTeamA,
+        DestinationParentId: org.ous.productionPayments,
+      }),
+    );
+    await expect(preflight(gateway, allowed, org.accounts.teamA.id)).rejects.toThrow(
+      'is in Root / Production / Payments, where teardown is not allowed',
+    );
   });
 
   it('reads the legacy Status where an endpoint does not send State', async () => {
