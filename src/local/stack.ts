@@ -4,9 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { type SlackSim, startSlackSim } from '../../sim/slack';
+import { loadSlackSettings, type SlackSettings } from '../bot/config';
 import { EVENTS_PATH, type LocalBot, startLocalBot } from '../bot/local';
 import { createBotRuntime } from '../bot/runtime';
-import { loadConfig } from '../common/config';
+import { type Config, loadConfig } from '../common/config';
 import { createLogger } from '../common/logger';
 import { createStateTable } from '../pipeline/state-table';
 import { buildOrganization, type DemoOrganization } from './demo-organization';
@@ -34,38 +35,85 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
+/** moto with a demo organization and the state table: the AWS of the local stack. */
+interface LocalAws {
+  dynamodb: DynamoDBClient;
+  organizations: OrganizationsClient;
+  org: DemoOrganization;
+  tableName: string;
+}
+
+type Stops = Array<() => Promise<unknown>>;
+
+function stopper(stops: Stops): () => Promise<void> {
+  return async () => {
+    for (const step of stops.reverse()) await step().catch(() => {});
+  };
+}
+
+async function startLocalAws(stops: Stops): Promise<LocalAws> {
+  const moto: MotoServer = await startMoto();
+  stops.push(() => moto.stop());
+  // The SDK's own variables point every client of this process at moto.
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+  const dynamodb = new DynamoDBClient({});
+  const organizations = new OrganizationsClient({});
+  const org = await buildOrganization(organizations);
+  const tableName = `sandbox-teardown-local-${randomUUID().slice(0, 8)}`;
+  await createStateTable(dynamodb, tableName);
+  return { dynamodb, organizations, org, tableName };
+}
+
+/** The bot's runtime with the pipeline running in this process: hand-offs in-process, timers in real time. */
+function localRuntime(
+  aws: LocalAws,
+  config: Config,
+  slack: Pick<SlackSettings, 'botToken' | 'apiUrl'>,
+  stops: Stops,
+) {
+  const logger = createLogger('local', { logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
+  const dispatcher = new InProcessDispatcher();
+  const runtime = createBotRuntime({
+    config,
+    slack,
+    dynamodb: aws.dynamodb,
+    organizations: aws.organizations,
+    dispatcher,
+    timers: new InProcessTimers((accountId) => runtime.runner.advance(accountId), {
+      clock: Date.now,
+      realTime: true,
+    }),
+    logger,
+  });
+  dispatcher.connect((worker, accountId) => runtime.runner.advance(accountId, worker));
+  // The sweeper, as the deployed schedule runs it: resumes anything a lost hand-off left behind.
+  const sweeper = setInterval(() => void runtime.runner.sweep().catch(() => {}), 60_000);
+  sweeper.unref();
+  stops.push(async () => clearInterval(sweeper));
+  return runtime;
+}
+
 /**
  * `npm start`: the bot with its pipeline, offline. moto stands in for AWS (a demo organization with sandbox and
- * production accounts), sim/slack for Slack, and the playground at `/` for the Slack client. Everything runs in
- * this process; steps are handed off in-process and timers fire in real time.
+ * production accounts), sim/slack for Slack, and the playground at `/` for the Slack client.
  */
 export async function startLocalStack(
   options: { port: number; host?: string } = { port: 3000 },
 ): Promise<LocalStack> {
   const host = options.host ?? '127.0.0.1';
-  const logger = createLogger('local', { logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' });
-  const stops: Array<() => Promise<unknown>> = [];
-  const stop = async () => {
-    for (const step of stops.reverse()) await step().catch(() => {});
-  };
+  const stops: Stops = [];
+  const stop = stopper(stops);
   try {
-    const moto: MotoServer = await startMoto();
-    stops.push(() => moto.stop());
-    // The SDK's own variables point every client of this process at moto.
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: moto.endpoint,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-    });
-    const dynamodb = new DynamoDBClient({});
-    const organizations = new OrganizationsClient({});
-    const org = await buildOrganization(organizations);
-    const tableName = `sandbox-teardown-local-${randomUUID().slice(0, 8)}`;
-    await createStateTable(dynamodb, tableName);
+    const aws = await startLocalAws(stops);
+    const { org } = aws;
     const config = loadConfig({
       ...process.env,
-      TEARDOWN_TABLE: tableName,
+      TEARDOWN_TABLE: aws.tableName,
       TEARDOWN_ALLOWED_OUS: org.ous.sandbox,
       TEARDOWN_REQUESTERS: `${LOCAL_PEOPLE.alice.id},${GROUPS.requesters}`,
       TEARDOWN_APPROVERS: `${LOCAL_PEOPLE.bob.id},${GROUPS.approvers}`,
@@ -98,25 +146,7 @@ export async function startLocalStack(
     });
     stops.push(() => sim.close());
 
-    const dispatcher = new InProcessDispatcher();
-    const runtime = createBotRuntime({
-      config,
-      slack: { botToken, apiUrl: sim.apiUrl },
-      dynamodb,
-      organizations,
-      dispatcher,
-      timers: new InProcessTimers((accountId) => runtime.runner.advance(accountId), {
-        clock: Date.now,
-        realTime: true,
-      }),
-      logger,
-    });
-    dispatcher.connect((worker, accountId) => runtime.runner.advance(accountId, worker));
-    // The sweeper, as the deployed schedule runs it: resumes anything a lost hand-off left behind.
-    const sweeper = setInterval(() => void runtime.runner.sweep().catch(() => {}), 60_000);
-    sweeper.unref();
-    stops.push(async () => clearInterval(sweeper));
-
+    const runtime = localRuntime(aws, config, { botToken, apiUrl: sim.apiUrl }, stops);
     bot = await startLocalBot({ ...runtime, port: 0, host: '127.0.0.1', signingSecret });
     stops.push(() => (bot as LocalBot).stop());
 
@@ -151,6 +181,37 @@ export async function startLocalStack(
     const { port } = server.address() as AddressInfo;
     const base = `http://${host}:${port}`;
     return { url: `${base}/`, eventsUrl: `${base}${EVENTS_PATH}`, org, sim, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * The bot in a real workspace by Socket Mode (SLACK_APP_TOKEN, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
+ * TEARDOWN_REQUESTERS, TEARDOWN_APPROVERS from the environment). AWS stays moto, so nothing real is ever torn
+ * down from a laptop.
+ */
+export async function startSocketModeStack(): Promise<{ org: DemoOrganization; stop(): Promise<void> }> {
+  const stops: Stops = [];
+  const stop = stopper(stops);
+  try {
+    const slack = await loadSlackSettings(process.env);
+    const aws = await startLocalAws(stops);
+    const config = loadConfig({
+      ...process.env,
+      TEARDOWN_TABLE: aws.tableName,
+      TEARDOWN_ALLOWED_OUS: aws.org.ous.sandbox,
+    });
+    const runtime = localRuntime(aws, config, slack, stops);
+    const bot = await startLocalBot({
+      ...runtime,
+      port: 0,
+      signingSecret: slack.signingSecret,
+      appToken: slack.appToken,
+    });
+    stops.push(() => bot.stop());
+    return { org: aws.org, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { LOCAL_PEOPLE, type LocalStack, startLocalStack } from '../../src/local/stack';
+import { LOCAL_PEOPLE, type LocalStack, startLocalStack, startSocketModeStack } from '../../src/local/stack';
 
 // `npm start` as a person uses it: the playground over HTTP, the bot and pipeline behind it, moto for AWS.
 let stack: LocalStack;
@@ -99,4 +99,15 @@ it('forwards Slack requests on /slack/events to the bot, which refuses a forged 
     body: 'command=%2Fsandbox&text=help&user_id=U0ALICE',
   });
   expect(response.status).toBe(401);
+});
+
+it('refuses to join a real workspace by Socket Mode without the bot token, naming what is missing', async () => {
+  const saved = { ...process.env };
+  try {
+    Object.assign(process.env, { SLACK_APP_TOKEN: 'xapp-1-A1-local', SLACK_SIGNING_SECRET: 'a'.repeat(32) });
+    delete process.env.SLACK_BOT_TOKEN;
+    await expect(startSocketModeStack()).rejects.toThrow('SLACK_BOT_TOKEN is required but not set');
+  } finally {
+    process.env = saved;
+  }
 });
