@@ -7,6 +7,18 @@ import { fileURLToPath } from 'node:url';
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const motoPythonPath = join(repoRoot, '.tools', 'moto', 'usr', 'lib', 'python3', 'dist-packages');
 
+/**
+ * moto's own `moto.server` serves requests on threads, and its DynamoDB checks a transaction's conditions and
+ * writes it without a lock: two concurrent conditional writes can both succeed, which real DynamoDB never allows.
+ * Served one request at a time, moto keeps the atomicity our conditional writes rely on.
+ */
+const SERIAL_MOTO = [
+  'import sys',
+  'from werkzeug.serving import run_simple',
+  'from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app',
+  'run_simple(sys.argv[1], int(sys.argv[2]), DomainDispatcherApplication(create_backend_app), threaded=False)',
+].join('\n');
+
 export interface MotoServer {
   readonly endpoint: string;
   reset(): Promise<void>;
@@ -37,14 +49,10 @@ export async function startMoto(): Promise<MotoServer> {
   if (!existsSync(motoPythonPath)) throw new Error('moto is not installed: run `npm run setup`');
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
-  const child: ChildProcess = spawn(
-    '/usr/bin/python3',
-    ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)],
-    {
-      env: { ...process.env, PYTHONPATH: motoPythonPath },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const child: ChildProcess = spawn('/usr/bin/python3', ['-c', SERIAL_MOTO, '127.0.0.1', String(port)], {
+    env: { ...process.env, PYTHONPATH: motoPythonPath, MOTO_PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);

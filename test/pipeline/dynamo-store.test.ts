@@ -64,6 +64,23 @@ it('writes a transition only on the expected version, with its event', async () 
   ]);
 });
 
+// Regression: moto's threaded server let two concurrent conditional writes both succeed (a step ran twice);
+// the stand-in now serves one request at a time, as atomic as DynamoDB's conditions.
+it('lets exactly one of many concurrent transitions from the same version win, every time', async () => {
+  let current = await create(1, Date.now());
+  for (let round = 0; round < 10; round++) {
+    const attempts = Array.from({ length: 20 }, (_, i) => claim(current, `worker-${i}`, Date.now(), 60_000));
+    const results = await Promise.allSettled(
+      attempts.map((a) => store.transition(current.version, a.next, a.event)),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const saved = await store.get(id(1));
+    const winner = attempts[results.findIndex((r) => r.status === 'fulfilled')];
+    expect(saved?.lease?.owner).toBe(winner?.next.lease?.owner);
+    current = saved as Teardown;
+  }
+});
+
 it('allows a new teardown of an account only after the previous one ended', async () => {
   const first = await create(1, Date.now());
   await expect(create(1, Date.now())).rejects.toBeInstanceOf(TeardownExistsError);
