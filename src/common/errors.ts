@@ -114,7 +114,11 @@ const RETRYABLE_AWS_ERRORS = new Set([
 ]);
 
 /** Wraps anything thrown by an AWS SDK call into an AwsCallError with a readable message. */
-export function asAwsCallError(what: string, error: unknown): AwsCallError {
+export function asAwsCallError(
+  what: string,
+  error: unknown,
+  options: { retryable?: boolean } = {},
+): AwsCallError {
   if (error instanceof AwsCallError) return error;
   const name = error instanceof Error ? error.name : 'Error';
   const detail = error instanceof Error ? error.message : String(error);
@@ -122,7 +126,10 @@ export function asAwsCallError(what: string, error: unknown): AwsCallError {
     RETRYABLE_AWS_ERRORS.has(name) ||
     (error as { $retryable?: unknown })?.$retryable !== undefined ||
     ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE'].includes((error as { code?: string })?.code ?? '');
-  return new AwsCallError(`${what} failed: ${name}: ${detail}`, { cause: error, retryable: transient });
+  return new AwsCallError(`${what} failed: ${name}: ${detail}`, {
+    cause: error,
+    retryable: options.retryable ?? transient,
+  });
 }
 
 /** The message to show a person for any error, without internals of unexpected ones. */

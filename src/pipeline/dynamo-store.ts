@@ -165,12 +165,13 @@ export class DynamoTeardownStore implements TeardownStore {
         }),
       );
     } catch (error) {
-      if (error instanceof TransactionCanceledException) {
+      if (conditionFailedOnFirstItem(error)) {
         throw new ConflictError(`The teardown of ${next.accountId} was changed by someone else first.`, {
           cause: error,
         });
       }
-      throw asAwsCallError('Saving the teardown', error);
+      // TransactionConflict, throttling, a service error: nobody else won, so the same write may be retried.
+      throw asAwsCallError('Saving the teardown', error, { retryable: true });
     }
   }
 
@@ -186,19 +187,35 @@ export class DynamoTeardownStore implements TeardownStore {
   }
 
   async recordClose(record: CloseRecord): Promise<void> {
+    const expiresAt = Math.floor((record.closedAt + CLOSE_WINDOW_MS) / 1000);
     try {
       await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            pk: LEDGER,
-            sk: `${String(record.closedAt).padStart(15, '0')}#${record.accountId}`,
-            ...record,
-            [TTL_ATTRIBUTE]: Math.floor((record.closedAt + CLOSE_WINDOW_MS) / 1000),
-          },
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              // The marker makes the entry once per teardown, however often its close step runs.
+              Put: {
+                TableName: this.tableName,
+                Item: { pk: `${LEDGER}#${record.teardownId}`, sk: 'RECORDED', [TTL_ATTRIBUTE]: expiresAt },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  pk: LEDGER,
+                  sk: `${String(record.closedAt).padStart(15, '0')}#${record.accountId}`,
+                  ...record,
+                  [TTL_ATTRIBUTE]: expiresAt,
+                },
+              },
+            },
+          ],
         }),
       );
     } catch (error) {
+      if (conditionFailedOnFirstItem(error)) return;
       throw asAwsCallError('Recording the close in the quota ledger', error);
     }
   }
@@ -210,6 +227,7 @@ export class DynamoTeardownStore implements TeardownStore {
     });
     return items.map((item) => ({
       accountId: item.accountId as AccountId,
+      teardownId: item.teardownId as string,
       closedAt: item.closedAt as number,
     }));
   }

@@ -5,6 +5,9 @@ import { PreflightRefusedError } from '../common/errors';
 import type { AccountSummary } from './model';
 import type { OrganizationsGateway } from './organizations';
 
+/** States an account passes through once CloseAccount was accepted. */
+export const CLOSING_STATES = new Set(['PENDING_CLOSURE', 'SUSPENDED', 'CLOSED']);
+
 // A protect tag whose value says "no" does not protect; any other value (empty included) does.
 const NOT_PROTECTING = new Set(['false', 'no', '0', 'off']);
 
@@ -16,6 +19,7 @@ export async function preflight(
   orgs: OrganizationsGateway,
   config: Pick<Config, 'allowedParentIds' | 'protectTagKey'>,
   accountId: AccountId,
+  options: { closingIsFine?: boolean } = {},
 ): Promise<AccountSummary> {
   // Read everything at once (it is on the Slack ack path), then judge in a fixed order.
   const [managementId, account, parents, tags] = await Promise.allSettled([
@@ -31,7 +35,7 @@ export async function preflight(
   }
   const member = settled(account);
   if (!member) throw new PreflightRefusedError(`${accountId} is not an account of this organization.`);
-  if (member.state !== 'ACTIVE') {
+  if (member.state !== 'ACTIVE' && !(options.closingIsFine && CLOSING_STATES.has(member.state))) {
     throw new PreflightRefusedError(`${accountId} (${member.name}) is ${member.state}, not ACTIVE.`);
   }
 

@@ -244,7 +244,12 @@ export class Runner {
 
   /** Right before a destructive step acts: the account still passes preflight, and the teardown is still ours. */
   private async recheckBeforeDestroying(working: Teardown): Promise<void> {
-    working.summary = await preflight(this.deps.orgs, this.deps.config, working.accountId);
+    const recheck = STEPS[working.step].recheck ?? 'member';
+    if (recheck !== 'teardown-only') {
+      working.summary = await preflight(this.deps.orgs, this.deps.config, working.accountId, {
+        closingIsFine: recheck === 'member-or-closing',
+      });
+    }
     const latest = await this.deps.store.get(working.accountId);
     if (latest?.version !== working.version || latest.status !== 'active') {
       throw new ConflictError(

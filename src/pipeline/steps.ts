@@ -33,6 +33,13 @@ export interface StepDefinition {
   worker: Worker;
   /** Changes the account for good: preflight is checked again right before it acts. */
   destructive: boolean;
+  /**
+   * What that re-check accepts. `member`: a full preflight (ACTIVE member in an allowed OU, not protected).
+   * `member-or-closing`: the same, but a close already under way (an earlier run's CloseAccount) is progress.
+   * `teardown-only`: the account has left the organization; only the teardown itself is checked.
+   * Default `member`.
+   */
+  recheck?: 'member' | 'member-or-closing' | 'teardown-only';
   /** How long a worker holds the step before another may take it over. */
   leaseMs: number;
   retry: RetryPolicy;
@@ -72,7 +79,10 @@ function browser(name: StepName, title: string, extra: Partial<StepDefinition> =
 export const STEPS: Record<StepName, StepDefinition> = {
   preflight: api('preflight', 'Check the account may be torn down'),
   approval: api('approval', 'Wait for a second person to approve', { deadline: 'approvalMs' }),
-  'close-via-api': api('close-via-api', 'Close the account through Organizations', { destructive: true }),
+  'close-via-api': api('close-via-api', 'Close the account through Organizations', {
+    destructive: true,
+    recheck: 'member-or-closing',
+  }),
   'await-closed': api('await-closed', 'Wait until the account is no longer active', { deadline: 'closeMs' }),
   'allow-password-recovery': api('allow-password-recovery', 'Allow root password recovery'),
   'request-reset': browser('request-reset', 'Request a root password reset', { deadline: 'humanMs' }),

@@ -3,6 +3,8 @@ import type { Page, Teardown, TeardownEvent, TeardownStatus } from './model';
 
 export interface CloseRecord {
   accountId: AccountId;
+  /** One entry per teardown: recording the same teardown's close again changes nothing. */
+  teardownId: string;
   closedAt: number;
 }
 

@@ -6,6 +6,7 @@ import {
   NotWaitingError,
   TeardownExistsError,
 } from '../../src/common/errors';
+import { closeViaApiStep } from '../../src/pipeline/steps/close';
 import { CLOSE_WINDOW_MS } from '../../src/pipeline/store';
 import { constraintViolation } from '../support/aws-proxy';
 import {
@@ -263,6 +264,40 @@ describe('a worker that dies mid-step', () => {
   });
 });
 
+describe('a worker that dies after CloseAccount was accepted', () => {
+  beforeEach(async () => {
+    h = await createPipelineHarness();
+  });
+
+  // Regression: the retry's re-check required ACTIVE, so a close that had gone through ended as "refused".
+  it('finishes the teardown on the retry, with one close and one ledger entry', async () => {
+    const { id } = h.org.accounts.sandbox1;
+    await requestAndWaitForApproval(id);
+    h.dispatcher.hold();
+    await approve(id);
+
+    // This worker's CloseAccount goes through, then the worker dies before it can save the outcome.
+    const dying = h.anotherRunner({
+      'close-via-api': {
+        async run(ctx) {
+          await closeViaApiStep.run(ctx);
+          return new Promise(() => {});
+        },
+      },
+    });
+    void dying.advance(id);
+    await expect.poll(() => accountState(id)).toBe('SUSPENDED');
+    h.dispatcher.release();
+
+    h.advanceClock(2 * 60_000);
+    expect(await h.runner.sweep()).toBe(1);
+    await h.runUntilQuiet();
+    expect(await h.runner.get(id as never)).toMatchObject({ status: 'succeeded' });
+    expect(h.proxy.count('CloseAccount')).toBe(2);
+    expect((await h.store.closesSince(0)).map((c) => c.accountId)).toEqual([id]);
+  });
+});
+
 describe('close quota', () => {
   afterEach(async () => h?.close());
 
@@ -270,7 +305,11 @@ describe('close quota', () => {
     h = await createPipelineHarness();
     const { id } = h.org.accounts.sandbox1;
     const tenDaysAgo = h.now() - 10 * 86_400_000;
-    await h.store.recordClose({ accountId: h.org.accounts.sandbox2.id, closedAt: tenDaysAgo });
+    await h.store.recordClose({
+      accountId: h.org.accounts.sandbox2.id,
+      teardownId: 'earlier',
+      closedAt: tenDaysAgo,
+    });
     h.proxy.inject('CloseAccount', constraintViolation('CLOSE_ACCOUNT_QUOTA_EXCEEDED'));
 
     await requestAndWaitForApproval(id);

@@ -106,9 +106,11 @@ it('allows a new teardown of an account only after the previous one ended', asyn
 
 it('keeps the close ledger for the 30-day window', async () => {
   const now = Date.now();
-  await store.recordClose({ accountId: id(1), closedAt: now - CLOSE_WINDOW_MS - 1000 });
-  await store.recordClose({ accountId: id(2), closedAt: now - 5 * 86_400_000 });
-  await store.recordClose({ accountId: id(3), closedAt: now - 1000 });
+  await store.recordClose({ accountId: id(1), teardownId: 'a', closedAt: now - CLOSE_WINDOW_MS - 1000 });
+  await store.recordClose({ accountId: id(2), teardownId: 'b', closedAt: now - 5 * 86_400_000 });
+  await store.recordClose({ accountId: id(3), teardownId: 'c', closedAt: now - 1000 });
+  // The same teardown's close recorded again (a retried step) is still one entry.
+  await store.recordClose({ accountId: id(3), teardownId: 'c', closedAt: now - 500 });
   const inWindow = await store.closesSince(now - CLOSE_WINDOW_MS);
   expect(inWindow.map((c) => c.accountId)).toEqual([id(2), id(3)]);
 });

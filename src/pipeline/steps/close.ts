@@ -10,12 +10,28 @@ export const closeViaApiStep: StepHandler = {
     const { teardown, orgs, store, now } = ctx;
     const result = await orgs.closeAccount(teardown.accountId);
     switch (result.kind) {
+      // An earlier run of this step may have been accepted before its worker died: the ledger keeps one
+      // entry per teardown whichever run records it.
       case 'accepted':
-        await store.recordClose({ accountId: teardown.accountId, closedAt: now });
+        await store.recordClose({
+          accountId: teardown.accountId,
+          teardownId: teardown.teardownId,
+          closedAt: now,
+        });
         return { type: 'done', data: { closeRequestedAt: now }, note: 'CloseAccount accepted' };
       case 'already-closed':
+        await store.recordClose({
+          accountId: teardown.accountId,
+          teardownId: teardown.teardownId,
+          closedAt: now,
+        });
         return { type: 'done', note: 'the account was already closed' };
       case 'in-progress':
+        await store.recordClose({
+          accountId: teardown.accountId,
+          teardownId: teardown.teardownId,
+          closedAt: now,
+        });
         return { type: 'done', note: 'a close of this account was already under way' };
       case 'quota-exceeded': {
         if (ctx.config.closeFallbackToRemove) {

@@ -24,7 +24,11 @@ class FakeLedger {
 
 function ledger(...closedAt: number[]): FakeLedger {
   return new FakeLedger(
-    closedAt.map((at, i) => ({ accountId: parseAccountId(String(i).padStart(12, '0')), closedAt: at })),
+    closedAt.map((at, i) => ({
+      accountId: parseAccountId(String(i).padStart(12, '0')),
+      teardownId: `t${i}`,
+      closedAt: at,
+    })),
   );
 }
 
