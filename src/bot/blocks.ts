@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import type { Strategy } from '../common/config';
 import { formatDuration } from '../common/duration';
+import { userMessage } from '../common/errors';
 import type { CloseQuota } from '../pipeline/close-quota';
 import type { AccountSummary, Teardown, TeardownEvent, TeardownStatus } from '../pipeline/model';
 import { accountAge } from '../pipeline/preflight';
@@ -254,7 +255,10 @@ export function requestMessage(t: Teardown, options: { now: number; quota?: Clos
   }
   const { n, m } = stepPosition(t);
   const state = t.status === 'active' ? `step ${n} of ${m}` : t.status;
-  return { text: `Teardown of ${name} (${t.accountId}) requested by <@${t.requester}>: ${state}`, blocks };
+  return {
+    text: `Teardown of ${escapeMrkdwn(name)} (${t.accountId}) requested by <@${t.requester}>: ${state}`,
+    blocks,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -389,8 +393,17 @@ export function promptClosed(text: string): MessageContent {
 // ---------------------------------------------------------------------------------------------------------------
 // Ephemeral answers to commands
 
+/** `message` is mrkdwn written by the bot; text from elsewhere goes through `errorText` first. */
 export function errorAnswer(message: string): MessageContent {
   return { text: message, blocks: [section(`:warning: ${message}`)] };
+}
+
+/**
+ * An error's message for people, escaped: the core's messages carry account names, OU paths and tag values from
+ * AWS, which must not mention the channel or fake a link.
+ */
+export function errorText(error: unknown): string {
+  return escapeMrkdwn(userMessage(error));
 }
 
 export function helpAnswer(intro?: string): MessageContent {
@@ -416,7 +429,7 @@ export function dryRunAnswer(input: {
     .map((p, i) => `${i + 1}. *${p.title}*: ${p.does}`)
     .join('\n');
   return {
-    text: `Dry run for ${input.summary.name} (${input.summary.accountId}): nothing was changed`,
+    text: `Dry run for ${escapeMrkdwn(input.summary.name)} (${input.summary.accountId}): nothing was changed`,
     blocks: [
       section(
         `:mag: *Dry run* for ${escapeMrkdwn(input.summary.name)} — preflight passed; nothing was requested or changed.`,

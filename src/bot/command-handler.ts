@@ -1,11 +1,12 @@
 import type { SlashCommand } from '@slack/bolt';
 import type { AccountId } from '../common/account-id';
-import { TeardownError, TeardownExistsError, userMessage } from '../common/errors';
+import { TeardownError, TeardownExistsError } from '../common/errors';
 import type { AccountSummary, Teardown } from '../pipeline/model';
 import {
   cancelConfirmAnswer,
   dryRunAnswer,
   errorAnswer,
+  errorText,
   helpAnswer,
   listAnswer,
   type MessageContent,
@@ -43,7 +44,7 @@ export async function answerCommand(ports: BotPorts, body: SlashCommand): Promis
     if (!(error instanceof TeardownError)) {
       ports.logger.error('command failed', { command: parsed.command.kind, error });
     }
-    return ephemeral(errorAnswer(userMessage(error)));
+    return ephemeral(errorAnswer(errorText(error)));
   }
 }
 

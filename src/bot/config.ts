@@ -61,7 +61,8 @@ export async function loadSlackSettings(
       } catch (error) {
         problems.push({
           variable: 'SLACK_SECRET_ID',
-          problem: `SLACK_SECRET_ID="${secretId}" could not be read as a JSON object (${(error as Error).name}: ${(error as Error).message})`,
+          // Only the error's name: a parser's message quotes the secret's own text.
+          problem: `SLACK_SECRET_ID="${secretId}" could not be read as a JSON object (${(error as Error).name})`,
         });
       }
     }

@@ -5,6 +5,7 @@ import {
   captchaAnswered,
   captchaModal,
   errorAnswer,
+  errorText,
   type HumanChoice,
   humanAnswered,
   type MessageContent,
@@ -51,7 +52,7 @@ async function guarded(ports: BotPorts, c: Clicked, work: () => Promise<void>): 
     await work();
   } catch (error) {
     if (!(error instanceof TeardownError)) ports.logger.error('action failed', { error, ref: c.ref });
-    await tell(ports, c, errorAnswer(userMessage(error))).catch((e: unknown) =>
+    await tell(ports, c, errorAnswer(errorText(error))).catch((e: unknown) =>
       ports.logger.warn('could not answer a click', { error: e }),
     );
   }
@@ -141,6 +142,12 @@ export async function onHuman(
         promptClosed(`:raising_hand: ${teardown}`),
       );
       return tell(ports, c, errorAnswer(teardown));
+    }
+    // "Done by hand" stands in for a step, so it takes a second person, like the approval.
+    if (choice === 'done' && teardown.requester === c.user) {
+      throw new NotAuthorizedError(
+        'You asked for this teardown; someone else has to confirm a step was done by hand.',
+      );
     }
     try {
       await ports.runner.resume(c.ref.accountId, { name: SIGNAL.human, actor: c.user, payload: { choice } });

@@ -5,6 +5,8 @@ import {
   captchaModal,
   captchaPrompt,
   dryRunAnswer,
+  errorAnswer,
+  errorText,
   helpAnswer,
   humanPrompt,
   listAnswer,
@@ -16,6 +18,7 @@ import {
 } from '../../src/bot/blocks';
 import { ACTION, decodeRef } from '../../src/bot/ids';
 import type { AccountId } from '../../src/common/account-id';
+import { PreflightRefusedError } from '../../src/common/errors';
 import type { AccountSummary, Teardown, TeardownEvent } from '../../src/pipeline/model';
 
 const NOW = Date.UTC(2026, 10, 25, 12, 0, 0);
@@ -213,5 +216,21 @@ describe('prompts, modals and answers are valid Block Kit', () => {
     const plan = json(dryRunAnswer({ summary, strategy: 'remove', now: NOW }).blocks);
     expect(plan).toContain('Plan (12 steps)');
     expect(plan).toContain('12. *Clean up and summarise*');
+  });
+});
+
+// Regression: refusals quoted account names, OU paths and tag values from AWS into mrkdwn unescaped.
+describe('error answers', () => {
+  it('escape what comes from AWS, so a renamed account cannot mention the channel or fake a link', () => {
+    const refusal = new PreflightRefusedError(
+      '123456789012 (<!channel> <https://evil.example|click>) is protected by its tag teardown:protect=true.',
+    );
+    const answer = errorAnswer(errorText(refusal));
+    const shown = JSON.stringify(answer);
+    expect(shown).not.toContain('<!channel>');
+    expect(shown).not.toContain('<https://evil');
+    expect(answer.text).toBe(
+      '123456789012 (&lt;!channel&gt; &lt;https://evil.example|click&gt;) is protected by its tag teardown:protect=true.',
+    );
   });
 });

@@ -67,4 +67,13 @@ describe('loadSlackSettings', () => {
       'SLACK_SECRET_ID="missing" could not be read as a JSON object (ResourceNotFoundException',
     );
   });
+
+  // Regression: the JSON parser's message quoted the secret's text into the configuration error.
+  it('never quotes a malformed secret in its error', async () => {
+    const error = await problem({ SLACK_SECRET_ID: 'slack' }, async () => 'xoxb-9-9-plaintexttoken');
+    expect(error.message).toContain(
+      'SLACK_SECRET_ID="slack" could not be read as a JSON object (SyntaxError)',
+    );
+    expect(error.message).not.toContain('plaintexttoken');
+  });
 });
