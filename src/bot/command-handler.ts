@@ -110,6 +110,16 @@ async function deleteCommand(
     );
   }
 
+  // Refused up front rather than failing after someone approved it.
+  const missing = runner.unavailableSteps(strategy);
+  if (missing.length > 0) {
+    return ephemeral(
+      errorAnswer(
+        `The ${strategy} strategy cannot run in this deployment yet (nothing runs: ${missing.join(', ')}); nothing was requested.`,
+      ),
+    );
+  }
+
   // The reads and the duplicate check go out together: the 3 s include cold start.
   const [first, existing, summary] = await Promise.all([
     ports.store.claimOnce(`slack-command#${body.trigger_id}`, COMMAND_DEDUP_MS),
@@ -152,13 +162,11 @@ async function deleteCommand(
       slack: { channel, requestTs, threadTs: requestTs, statusTs: requestTs },
     });
   } catch (error) {
-    // Lost a race with another request for the same account: the message just posted says so.
-    if (error instanceof TeardownExistsError) {
-      const note = `:no_entry: Not started: ${error.message}`;
-      await ports.outbox
-        .update(channel, requestTs, async () => ({ text: note, blocks: [] }))
-        .catch((e: unknown) => ports.logger.warn('could not mark the request message', { error: e }));
-    }
+    // Lost a race with another request, or the store failed: the message just posted must not look pending.
+    const note = `:no_entry: Not started: ${errorText(error)}`;
+    await ports.outbox
+      .update(channel, requestTs, async () => ({ text: note, blocks: [] }))
+      .catch((e: unknown) => ports.logger.warn('could not mark the request message', { error: e }));
     throw error;
   }
   return ephemeral(requestedAnswer(teardown, linkTo(teardown, body.team_domain)));

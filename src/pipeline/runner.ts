@@ -18,7 +18,7 @@ import type { Dispatcher, Notifier, Timers } from './ports';
 import { preflight } from './preflight';
 import { applyFailure, applyOutcome, cancel, claim, newTeardown, type Transition } from './state';
 import type { Signal, StepContext, StepHandler, StepOutcome } from './step-handler';
-import { retryDelayMs, STEPS, type StepName, type Worker } from './steps';
+import { retryDelayMs, STEPS, STRATEGY_STEPS, type StepName, type Worker } from './steps';
 import type { TeardownStore } from './store';
 
 export interface RunnerDeps {
@@ -83,6 +83,16 @@ export class Runner {
   /** Preflight alone, changing nothing: for dry runs and status views. */
   async preflight(accountIdInput: string): Promise<AccountSummary> {
     return preflight(this.deps.orgs, this.deps.config, parseAccountId(accountIdInput));
+  }
+
+  /**
+   * Steps of a strategy that this deployment has no handler for (pipeline steps only: browser steps are the
+   * browser worker's). A strategy with any is refused up front instead of failing after approval.
+   */
+  unavailableSteps(strategy: Strategy): StepName[] {
+    return STRATEGY_STEPS[strategy].filter(
+      (step) => STEPS[step].worker === 'pipeline' && !this.deps.handlers[step],
+    );
   }
 
   get(accountId: AccountId): Promise<Teardown | undefined> {
@@ -239,7 +249,16 @@ export class Runner {
 
   private context(teardown: Teardown): StepContext {
     const { config, orgs, store, logger } = this.deps;
-    return { teardown, now: this.clock(), config, orgs, store, logger, random: this.random };
+    return {
+      teardown,
+      now: this.clock(),
+      config,
+      orgs,
+      store,
+      logger,
+      random: this.random,
+      canRun: (strategy) => this.unavailableSteps(strategy).length === 0,
+    };
   }
 
   /** Right before a destructive step acts: the account still passes preflight, and the teardown is still ours. */

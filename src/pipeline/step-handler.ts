@@ -46,6 +46,8 @@ export interface StepContext {
   store: TeardownStore;
   logger: Logger;
   random: () => number;
+  /** Whether this deployment can run every pipeline step of a strategy (before switching to it). */
+  canRun: (strategy: Strategy) => boolean;
 }
 
 export interface StepHandler {

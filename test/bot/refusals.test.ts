@@ -68,6 +68,17 @@ describe('refusals of /sandbox delete: ephemeral, with the reason, and nothing c
     expect(await teardownRecords()).toEqual([]);
   });
 
+  it('refuses --remove while this deployment cannot run the remove path, creating nothing', async () => {
+    h = await createBotHarness();
+    await h.command(`delete ${h.org.accounts.sandbox1.id} --remove`);
+    expect(lastAnswer(h.sim, PEOPLE.requester)).toContain(
+      'The remove strategy cannot run in this deployment yet (nothing runs: allow-password-recovery, await-reset-mail, remove-from-org); nothing was requested.',
+    );
+    await h.settle();
+    expect(h.sim.messages(CHANNEL)).toEqual([]);
+    expect(await teardownRecords()).toEqual([]);
+  });
+
   it('lets a member of the requesters user group ask', async () => {
     h = await createBotHarness();
     await h.command(`delete ${h.org.accounts.sandbox2.id}`, PEOPLE.groupRequester);

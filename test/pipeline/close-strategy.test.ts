@@ -339,22 +339,53 @@ describe('close quota', () => {
     expect(h.proxy.count('CloseAccount')).toBe(7);
   });
 
-  it('switches to remove when the quota is used up and the deployment allows it', async () => {
-    h = await createPipelineHarness({ env: { TEARDOWN_CLOSE_FALLBACK_TO_REMOVE: 'true' } });
+  it('switches to remove when the quota is used up, the deployment allows it and can run it', async () => {
+    // Stand-ins for the remove path's pipeline steps, which later work provides.
+    const waitHere = {
+      run: async () => ({ type: 'wait' as const, until: h.now() + 3_600_000, reason: 'later' }),
+    };
+    h = await createPipelineHarness({
+      env: { TEARDOWN_CLOSE_FALLBACK_TO_REMOVE: 'true' },
+      handlers: {
+        'allow-password-recovery': waitHere,
+        'await-reset-mail': waitHere,
+        'remove-from-org': waitHere,
+      },
+    });
     const { id } = h.org.accounts.sandbox1;
     h.proxy.inject('CloseAccount', constraintViolation('CLOSE_ACCOUNT_QUOTA_EXCEEDED'));
     await requestAndWaitForApproval(id);
-    h.dispatcher.hold();
     await approve(id);
-    h.dispatcher.release();
-    await h.settle();
+    await h.runUntilQuiet();
     const events = await h.runner.events((await h.runner.get(id as never))!);
     expect(events.find((e) => e.action === 'strategy-switched')).toMatchObject({
       outcome: 'remove',
       detail: 'the 30-day close quota is used up',
       step: 'allow-password-recovery',
     });
-    expect((await h.runner.get(id as never))?.strategy).toBe('remove');
+    expect(await h.runner.get(id as never)).toMatchObject({
+      strategy: 'remove',
+      step: 'allow-password-recovery',
+    });
+  });
+
+  it('keeps waiting for the close quota when the remove path cannot run in this deployment', async () => {
+    h = await createPipelineHarness({ env: { TEARDOWN_CLOSE_FALLBACK_TO_REMOVE: 'true' } });
+    const { id } = h.org.accounts.sandbox1;
+    h.proxy.inject('CloseAccount', constraintViolation('CLOSE_ACCOUNT_QUOTA_EXCEEDED'));
+    await requestAndWaitForApproval(id);
+    await approve(id);
+    await h.runUntilQuiet();
+    expect(await h.runner.get(id as never)).toMatchObject({
+      strategy: 'close',
+      step: 'close-via-api',
+      stepStatus: 'waiting',
+    });
+    expect(h.runner.unavailableSteps('remove')).toEqual([
+      'allow-password-recovery',
+      'await-reset-mail',
+      'remove-from-org',
+    ]);
   });
 
   it('treats an account closed meanwhile as progress, not failure', async () => {

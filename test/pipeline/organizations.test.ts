@@ -118,6 +118,7 @@ describe('await-closed', () => {
       store: undefined as never,
       logger: createLogger('test', { logLevel: 'ERROR' }),
       random: () => 0.5,
+      canRun: () => true,
     };
   }
 

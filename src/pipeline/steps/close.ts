@@ -34,7 +34,7 @@ export const closeViaApiStep: StepHandler = {
         });
         return { type: 'done', note: 'a close of this account was already under way' };
       case 'quota-exceeded': {
-        if (ctx.config.closeFallbackToRemove) {
+        if (ctx.config.closeFallbackToRemove && ctx.canRun('remove')) {
           return { type: 'switch-strategy', strategy: 'remove', reason: 'the 30-day close quota is used up' };
         }
         const at = await nextCloseAttemptAt(store, now);
