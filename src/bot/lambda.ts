@@ -3,7 +3,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { loadConfig, loadLambdaWiring } from '../common/config';
 import { createLogger } from '../common/logger';
-import { LambdaDispatcher } from '../pipeline/lambda-dispatcher';
+import { LambdaDispatcher, LambdaNotifier } from '../pipeline/lambda-dispatcher';
 import { SchedulerTimers } from '../pipeline/scheduler-timers';
 import { loadSlackSettings } from './config';
 import {
@@ -21,16 +21,19 @@ const wiring = loadLambdaWiring();
 const logger = createLogger('bot');
 
 async function build(): Promise<BotLambdaHandler> {
+  const lambda = new LambdaClient({ region: config.region });
   const slack = await loadSlackSettings(process.env, secretsManagerReader());
   const runtime = createBotRuntime({
     config,
     slack,
     dynamodb: new DynamoDBClient({ region: config.region }),
     organizations: new OrganizationsClient({ region: config.region }),
-    dispatcher: new LambdaDispatcher(new LambdaClient({ region: config.region }), {
+    dispatcher: new LambdaDispatcher(lambda, {
       pipeline: wiring.pipelineFunctionName,
       browser: wiring.browserFunctionName,
     }),
+    // The pipeline function shows the bot's transitions in Slack, so answers to Slack never wait for pacing.
+    notifier: new LambdaNotifier(lambda, wiring.pipelineFunctionName),
     timers: new SchedulerTimers({
       region: config.region,
       functionArn: wiring.pipelineFunctionArn,

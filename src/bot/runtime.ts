@@ -28,6 +28,11 @@ export interface BotRuntimeDeps {
   timers: Timers;
   logger: Logger;
   metrics?: StepMetrics;
+  /**
+   * Shows transitions in Slack; by default here, paced. The bot Lambda hands them to the pipeline function
+   * instead, so its answers to Slack never wait for pacing.
+   */
+  notifier?: Notifier;
   /** Step handlers (their onSignal decides approvals, CAPTCHA answers, "done"); the pipeline's by default. */
   handlers?: Partial<Record<StepName, StepHandler>>;
   workerId?: string;
@@ -68,7 +73,7 @@ export function createBotRuntime(deps: BotRuntimeDeps): BotRuntime {
   const quota = () => closeQuota(store, orgs, clock());
   const notifier = combineNotifiers(
     loggingNotifier(deps.logger),
-    new SlackNotifier({ outbox, store, quota, clock, logger: deps.logger }),
+    deps.notifier ?? new SlackNotifier({ outbox, store, quota, clock, logger: deps.logger }),
   );
   // (The pipeline Lambda builds the same notifier with createPipelineSlackNotifier.)
   const runner = createRunner({

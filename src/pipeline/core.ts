@@ -46,13 +46,20 @@ export function createRunner(wiring: PipelineWiring): Runner {
   });
 }
 
-/** Runs one pipeline event. A late or repeated signal is logged, not retried by Lambda. */
+/**
+ * Runs one pipeline event. A late or repeated signal is logged, not retried by Lambda. `notifier` shows the
+ * transitions other functions hand over (`notify`).
+ */
 export async function handlePipelineEvent(
   runner: Runner,
   event: PipelineEvent,
   logger: Logger,
+  notifier: Notifier,
 ): Promise<unknown> {
   switch (event.action) {
+    case 'notify':
+      await notifier.notify(event.notice);
+      return { notified: true };
     case 'advance':
       return runner.advance(event.accountId, event.worker ?? 'pipeline');
     case 'resume':

@@ -1,3 +1,4 @@
+import type { TeardownNotice } from './ports';
 import type { Signal } from './step-handler';
 import type { Worker } from './steps';
 
@@ -5,7 +6,9 @@ import type { Worker } from './steps';
 export type PipelineEvent =
   | { action: 'advance'; accountId: string; worker?: Worker }
   | { action: 'resume'; accountId: string; signal: Signal }
-  | { action: 'sweep' };
+  | { action: 'sweep' }
+  /** A transition another function made, to show in Slack here (so the bot answers Slack without waiting). */
+  | { action: 'notify'; notice: TeardownNotice };
 
 export function isPipelineEvent(value: unknown): value is PipelineEvent {
   if (typeof value !== 'object' || value === null) return false;
@@ -17,6 +20,10 @@ export function isPipelineEvent(value: unknown): value is PipelineEvent {
       return typeof event.accountId === 'string' && typeof event.signal === 'object' && event.signal !== null;
     case 'sweep':
       return true;
+    case 'notify': {
+      const notice = event.notice as Partial<TeardownNotice> | undefined;
+      return typeof notice?.teardown === 'object' && typeof notice.event === 'object';
+    }
     default:
       return false;
   }

@@ -20,6 +20,13 @@ const logger = createLogger('pipeline');
 const metrics = createStepMetrics();
 const dynamodb = new DynamoDBClient({ region: config.region });
 const organizations = new OrganizationsClient({ region: config.region });
+const slackNotifier = createPipelineSlackNotifier({
+  slack,
+  dynamodb,
+  organizations,
+  tableName: config.tableName,
+  logger,
+});
 const runner = createRunner({
   config,
   dynamodb,
@@ -35,10 +42,7 @@ const runner = createRunner({
     group: wiring.schedulerGroup,
   }),
   // Every transition this worker makes is shown in the teardown's Slack thread.
-  notifier: combineNotifiers(
-    loggingNotifier(logger),
-    createPipelineSlackNotifier({ slack, dynamodb, organizations, tableName: config.tableName, logger }),
-  ),
+  notifier: combineNotifiers(loggingNotifier(logger), slackNotifier),
   logger,
   metrics,
   workerId: `pipeline-${randomUUID().slice(0, 8)}`,
@@ -49,5 +53,5 @@ export async function handler(event: unknown): Promise<unknown> {
     logger.error('unknown pipeline event', { event });
     return { error: 'unknown event' };
   }
-  return handlePipelineEvent(runner, event, logger);
+  return handlePipelineEvent(runner, event, logger, slackNotifier);
 }

@@ -86,13 +86,20 @@ it('is a two-argument handler that requests a teardown and hands it to the pipel
     step: 'preflight',
     slack: { channel: C, requestTs: root?.ts },
   });
-  expect(capture.invokes).toEqual([
-    {
-      functionName: 'sandbox-teardown-pipeline',
-      invocationType: 'Event',
-      payload: { action: 'advance', accountId: id, worker: 'pipeline' },
-    },
+  // The transition goes to the pipeline function to be shown in Slack (the bot never waits for Slack's pacing),
+  // then the step is handed on; both asynchronously.
+  expect(capture.invokes.map((i) => [i.functionName, i.invocationType])).toEqual([
+    ['sandbox-teardown-pipeline', 'Event'],
+    ['sandbox-teardown-pipeline', 'Event'],
   ]);
+  expect(capture.invokes[0]?.payload).toMatchObject({
+    action: 'notify',
+    notice: {
+      teardown: { accountId: id, slack: { channel: C, requestTs: root?.ts } },
+      event: { action: 'requested' },
+    },
+  });
+  expect(capture.invokes[1]?.payload).toEqual({ action: 'advance', accountId: id, worker: 'pipeline' });
 });
 
 it('refuses a forged request with 401 before anything else', async () => {
@@ -107,5 +114,5 @@ it('refuses a forged request with 401 before anything else', async () => {
   expect(forged.status).toBe(401);
   expect(sim.calls.length).toBe(before);
   expect(await store.get(org.accounts.sandbox2.id as never)).toBeUndefined();
-  expect(capture.invokes).toHaveLength(1);
+  expect(capture.invokes).toHaveLength(2);
 });

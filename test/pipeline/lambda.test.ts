@@ -6,10 +6,12 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bundleLambdas } from '../../scripts/bundle';
 import { type SlackSim, startSlackSim } from '../../sim/slack';
 import { DynamoTeardownStore } from '../../src/pipeline/dynamo-store';
+import type { Teardown } from '../../src/pipeline/model';
 import { newTeardown } from '../../src/pipeline/state';
 import { createStateTable } from '../../src/pipeline/state-table';
 import { startLambdaCapture } from '../support/lambda-capture';
@@ -123,6 +125,34 @@ it('runs steps, hands off by asynchronous Invoke and waits with a one-shot sched
       signal: { name: 'approval', actor: 'UAPPROVER1', payload: { decision: 'approve' } },
     }),
   ).toMatchObject({ resumed: false });
+
+  // A transition another function handed over is shown in the teardown's Slack thread here.
+  const slackClient = new WebClient('xoxb-1-2-pipeline', { slackApiUrl: slack.apiUrl });
+  const posted = await slackClient.chat.postMessage({ channel: 'C0REQUESTS', text: 'request' });
+  const placed = {
+    ...((await store.get(accountId)) as Teardown),
+    slack: { channel: 'C0REQUESTS', requestTs: posted.ts, threadTs: posted.ts, statusTs: posted.ts },
+  };
+  const notice = {
+    teardown: placed,
+    previous: placed,
+    event: {
+      accountId,
+      teardownId: placed.teardownId,
+      version: placed.version,
+      at: Date.now(),
+      actor: 'UAPPROVER1',
+      action: 'step-succeeded',
+      step: 'approval',
+      attempt: 1,
+      outcome: 'succeeded',
+      detail: 'approved by UAPPROVER1',
+    },
+  };
+  expect(await handler({ action: 'notify', notice })).toEqual({ notified: true });
+  const reply = await slack.waitFor(() => slack.thread('C0REQUESTS', posted.ts ?? '')[0]);
+  expect(reply.text).toContain('approved by');
+  expect(slack.message('C0REQUESTS', posted.ts ?? '')?.text).toContain('requested by <@UREQUESTER1>');
 
   // The periodic sweeper finds nothing stuck.
   expect(await handler({ action: 'sweep' })).toEqual({ woken: 0 });
