@@ -72,32 +72,21 @@ export class SlackNotifier implements Notifier {
       }
       case 'waiting':
         this.refresh(teardown, sends);
-        if (thread && teardown.wait?.signal === SIGNAL.captcha) {
+        // A wait for a person: the picture they need (if any), then the prompt with its buttons.
+        if (thread && (teardown.wait?.signal === SIGNAL.captcha || teardown.wait?.signal === SIGNAL.human)) {
+          const captcha = teardown.wait.signal === SIGNAL.captcha;
           if (notice.screenshot) {
             const { n, m } = stepPosition(teardown);
-            sends.push(
-              outbox.upload(
-                slack.channel,
-                thread,
-                notice.screenshot,
-                `:jigsaw: CAPTCHA at step ${n} of ${m}`,
-              ),
-            );
+            const caption = captcha
+              ? `:jigsaw: CAPTCHA at step ${n} of ${m}`
+              : `:frame_with_picture: The page at step ${n} of ${m}`;
+            sends.push(outbox.upload(slack.channel, thread, notice.screenshot, caption));
           }
-          sends.push(outbox.post(slack.channel, captchaPrompt(teardown), { threadTs: thread }));
-        } else if (thread && teardown.wait?.signal === SIGNAL.human) {
-          if (notice.screenshot) {
-            const { n, m } = stepPosition(teardown);
-            sends.push(
-              outbox.upload(
-                slack.channel,
-                thread,
-                notice.screenshot,
-                `:frame_with_picture: The page at step ${n} of ${m}`,
-              ),
-            );
-          }
-          sends.push(outbox.post(slack.channel, humanPrompt(teardown), { threadTs: thread }));
+          sends.push(
+            outbox.post(slack.channel, captcha ? captchaPrompt(teardown) : humanPrompt(teardown), {
+              threadTs: thread,
+            }),
+          );
         }
         break;
       case 'retry-scheduled':

@@ -13,7 +13,6 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'STEP_FAILED'
   | 'STEP_UNAVAILABLE'
-  | 'DEADLINE_PASSED'
   | 'AWS_CALL_FAILED';
 
 export class TeardownError extends Error {
@@ -86,12 +85,6 @@ export class ConflictError extends TeardownError {
 export class StepUnavailableError extends TeardownError {
   constructor(step: string) {
     super('STEP_UNAVAILABLE', `Step ${step} cannot run in this deployment yet.`);
-  }
-}
-
-export class DeadlinePassedError extends TeardownError {
-  constructor(message: string) {
-    super('DEADLINE_PASSED', message);
   }
 }
 

@@ -11,14 +11,6 @@ export type TeardownStatus =
   | 'refused'
   | 'denied'
   | 'expired';
-export const FINAL_STATUSES: readonly TeardownStatus[] = [
-  'succeeded',
-  'failed',
-  'cancelled',
-  'refused',
-  'denied',
-  'expired',
-];
 
 export type StepStatus = 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled';
 
@@ -104,8 +96,4 @@ export interface TeardownEvent {
 export interface Page<T> {
   items: T[];
   cursor?: string;
-}
-
-export function isFinal(status: TeardownStatus): boolean {
-  return status !== 'active';
 }

@@ -11,7 +11,6 @@ import definition from '../../infra/state-table.json' with { type: 'json' };
  * The table's one definition lives in infra/state-table.json (CloudFormation properties), used by
  * serverless.yml as it is and here for tests and the local stack.
  */
-export const STATE_TABLE_DEFINITION = definition;
 export const STATUS_INDEX = 'byStatus';
 export const TTL_ATTRIBUTE = definition.TimeToLiveSpecification.AttributeName;
 

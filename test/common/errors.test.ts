@@ -4,7 +4,6 @@ import {
   asAwsCallError,
   ConfigError,
   ConflictError,
-  DeadlinePassedError,
   InvalidAccountIdError,
   NotAuthorizedError,
   NotWaitingError,
@@ -122,7 +121,6 @@ describe('the product’s errors', () => {
       'STEP_UNAVAILABLE',
       'Step request-reset cannot run in this deployment yet.',
     ],
-    [new DeadlinePassedError('expired'), 'DEADLINE_PASSED', 'expired'],
   ])('%s carries code %s and a readable message', (error, code, message) => {
     expect(error.code).toBe(code);
     expect(error.message).toBe(message);
