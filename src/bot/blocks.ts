@@ -470,11 +470,13 @@ export function listAnswer(teardowns: Teardown[], now: number, more: boolean): M
     const { n, m } = stepPosition(t);
     return `• ${accountLabel(t)} — step ${n} of ${m}: ${STEPS[t.step].title} (${stepState(t)}), ${formatDuration(now - t.createdAt)}, by ${mention(t.requester)}`;
   });
-  if (more) lines.push('…and more; use `/sandbox status <account-id>` for one of them.');
-  return {
-    text: `${teardowns.length} teardown(s) in progress`,
-    blocks: [section(`*Teardowns in progress (${teardowns.length}${more ? '+' : ''})*\n${lines.join('\n')}`)],
-  };
+  // One block per teardown (at most 20 asked for), so a long name can never push another line out of a block.
+  const blocks = [
+    section(`*Teardowns in progress (${teardowns.length}${more ? '+' : ''})*`),
+    ...lines.map((line) => section(line)),
+  ];
+  if (more) blocks.push(context('…and more; use `/sandbox status <account-id>` for one of them.'));
+  return { text: `${teardowns.length} teardown(s) in progress`, blocks };
 }
 
 export function cancelConfirmAnswer(t: Teardown): MessageContent {

@@ -234,3 +234,18 @@ describe('error answers', () => {
     );
   });
 });
+
+// Regression: twenty long lines went into one section, cut at 3,000 characters: rows and the "more" hint vanished.
+describe('the list of teardowns', () => {
+  it('shows every teardown asked for, however long the names, and keeps the "more" hint', () => {
+    const long = { ...summary, name: `sandbox-${'x'.repeat(200)}` };
+    const many = Array.from({ length: 20 }, (_, i) =>
+      teardown({ accountId: String(100000000000 + i) as AccountId, summary: long }),
+    );
+    const answer = listAnswer(many, NOW, true);
+    expect(validateMessageBlocks(answer.blocks)).toEqual([]);
+    const shown = json(answer.blocks);
+    for (const t of many) expect(shown).toContain(t.accountId);
+    expect(shown).toContain('…and more');
+  });
+});
