@@ -22,12 +22,13 @@ import { createBotRuntime } from '../src/bot/runtime';
 import { loadConfig } from '../src/common/config';
 import { createLogger } from '../src/common/logger';
 import { InProcessTimers } from '../src/local/in-process';
+import { startMoto, useMotoInThisProcess } from '../src/local/moto';
 import { LambdaDispatcher } from '../src/pipeline/lambda-dispatcher';
 import { createStateTable } from '../src/pipeline/state-table';
 import { apiGatewayV2Event } from '../test/bot/support/bot-harness';
 import { startLambdaCapture } from '../test/support/lambda-capture';
-import { startMoto } from '../test/support/moto-server';
 import { buildOrganization } from '../test/support/organization';
+import { percentile } from './support/stats';
 
 const COMMANDS = Number(process.env.BENCH_COMMANDS ?? 1000);
 const WARMUP = 50;
@@ -49,9 +50,6 @@ const BOT_ENV = {
   SLACK_BOT_TOKEN: TOKEN,
 };
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
 const median = (values: number[]) =>
   percentile(
     [...values].sort((a, b) => a - b),
@@ -94,13 +92,8 @@ const botInit = median(botLoads);
 const bareInit = median(bareLoads);
 
 const moto = await startMoto();
-Object.assign(process.env, {
-  AWS_ENDPOINT_URL: moto.endpoint,
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
-});
+useMotoInThisProcess(moto);
+process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 const capture = await startLambdaCapture();
 process.env.AWS_ENDPOINT_URL_LAMBDA = capture.endpoint;
 try {

@@ -10,28 +10,20 @@ import { createLogger } from '../src/common/logger';
 import { noStepMetrics } from '../src/common/metrics';
 import { buildOrganization } from '../src/local/demo-organization';
 import { InProcessDispatcher, InProcessTimers } from '../src/local/in-process';
-import { startMoto } from '../src/local/moto';
+import { startMoto, useMotoInThisProcess } from '../src/local/moto';
 import { createRunner } from '../src/pipeline/core';
 import { DynamoTeardownStore } from '../src/pipeline/dynamo-store';
 import { silentNotifier } from '../src/pipeline/ports';
 import { claim, newTeardown } from '../src/pipeline/state';
 import { createStateTable } from '../src/pipeline/state-table';
 import { AwsProxy } from '../test/support/aws-proxy';
+import { percentile } from './support/stats';
 
 const TRANSITIONS = Number(process.env.BENCH_TRANSITIONS ?? 500);
 const CONCURRENT = 50;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-}
-
 const moto = await startMoto();
-Object.assign(process.env, {
-  AWS_ENDPOINT_URL: moto.endpoint,
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'bench',
-  AWS_SECRET_ACCESS_KEY: 'bench',
-});
+useMotoInThisProcess(moto);
 const proxy = await new AwsProxy(moto.endpoint).start();
 process.env.AWS_ENDPOINT_URL_ORGANIZATIONS = proxy.endpoint;
 try {

@@ -86,3 +86,13 @@ export async function startMoto(): Promise<MotoServer> {
     },
   };
 }
+
+/** Points every AWS SDK client this process creates from now on at moto, by the SDK's own variables. */
+export function useMotoInThisProcess(moto: MotoServer): void {
+  Object.assign(process.env, {
+    AWS_ENDPOINT_URL: moto.endpoint,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+  });
+}

@@ -12,7 +12,7 @@ import { createLogger } from '../common/logger';
 import { createStateTable } from '../pipeline/state-table';
 import { buildOrganization, type DemoOrganization } from './demo-organization';
 import { InProcessDispatcher, InProcessTimers } from './in-process';
-import { type MotoServer, startMoto } from './moto';
+import { type MotoServer, startMoto, useMotoInThisProcess } from './moto';
 import { createPlayground } from './playground';
 
 /** The people of the offline workspace. */
@@ -54,13 +54,7 @@ function stopper(stops: Stops): () => Promise<void> {
 async function startLocalAws(stops: Stops): Promise<LocalAws> {
   const moto: MotoServer = await startMoto();
   stops.push(() => moto.stop());
-  // The SDK's own variables point every client of this process at moto.
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: moto.endpoint,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-  });
+  useMotoInThisProcess(moto);
   const dynamodb = new DynamoDBClient({});
   const organizations = new OrganizationsClient({});
   const org = await buildOrganization(organizations);
