@@ -58,6 +58,19 @@ async function guarded(ports: BotPorts, c: Clicked, work: () => Promise<void>): 
   }
 }
 
+/** Runs `work` on the teardown a button belongs to, or tells the clicker why nothing happened. */
+async function withTeardown(
+  ports: BotPorts,
+  c: Clicked,
+  work: (teardown: Teardown) => Promise<void>,
+): Promise<void> {
+  await guarded(ports, c, async () => {
+    const teardown = await current(ports, c);
+    if (typeof teardown === 'string') return tell(ports, c, errorAnswer(teardown));
+    await work(teardown);
+  });
+}
+
 /** Approve / Deny on the request message: approvers only, never the requester; the first decision wins. */
 export async function onDecision(
   ports: BotPorts,
@@ -67,9 +80,7 @@ export async function onDecision(
 ): Promise<void> {
   const c = clicked(body, action);
   if (!c) return;
-  await guarded(ports, c, async () => {
-    const teardown = await current(ports, c);
-    if (typeof teardown === 'string') return tell(ports, c, errorAnswer(teardown));
+  await withTeardown(ports, c, async (teardown) => {
     await ports.authorizer.assertCanDecide(c.user, teardown);
     try {
       // The notifier rewrites the request message (who decided, when, no buttons) as part of this transition.
@@ -99,9 +110,7 @@ export async function onCancel(
 ): Promise<void> {
   const c = clicked(body, action);
   if (!c) return;
-  await guarded(ports, c, async () => {
-    const teardown = await current(ports, c);
-    if (typeof teardown === 'string') return tell(ports, c, errorAnswer(teardown));
+  await withTeardown(ports, c, async (teardown) => {
     await ports.authorizer.assertCanCancel(c.user, teardown);
     await ports.runner.cancel(c.ref.accountId, c.user);
     const text = `:octagonal_sign: You cancelled the teardown of \`${c.ref.accountId}\`.`;
