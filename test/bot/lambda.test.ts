@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bundleLambdas } from '../../scripts/bundle';
 import { type SlackSim, startSlackSim } from '../../sim/slack';
 import type { BotLambdaHandler } from '../../src/bot/lambda-handler';
 import { DynamoTeardownStore } from '../../src/pipeline/dynamo-store';
 import { createStateTable } from '../../src/pipeline/state-table';
+import { deployedEnvironment, importBundledLambda } from '../support/deployed-lambda';
 import { startLambdaCapture } from '../support/lambda-capture';
 import { buildOrganization, type TestOrganization } from '../support/organization';
 import { apiGatewayV2Event } from './support/bot-harness';
@@ -44,23 +40,16 @@ beforeAll(async () => {
   await createStateTable(dynamodb, tableName);
   store = new DynamoTeardownStore(dynamodb, tableName);
   Object.assign(process.env, {
-    TEARDOWN_TABLE: tableName,
-    TEARDOWN_ALLOWED_OUS: org.ous.sandbox,
-    TEARDOWN_REQUESTERS: 'UREQUESTER1',
-    TEARDOWN_APPROVERS: 'UAPPROVER1',
-    PIPELINE_FUNCTION_NAME: 'sandbox-teardown-pipeline',
-    PIPELINE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:sandbox-teardown-pipeline',
-    SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler-invokes-pipeline',
-    AWS_ENDPOINT_URL_LAMBDA: capture.endpoint,
+    ...deployedEnvironment({
+      tableName,
+      allowedOus: org.ous.sandbox,
+      lambdaEndpoint: capture.endpoint,
+      slackApiUrl: sim.apiUrl,
+      botToken: TOKEN,
+    }),
     SLACK_SIGNING_SECRET: SECRET,
-    SLACK_BOT_TOKEN: TOKEN,
-    SLACK_API_URL: sim.apiUrl,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
   });
-  const outdir = await mkdtemp(join(tmpdir(), 'bundle-'));
-  const [bundle] = await bundleLambdas(outdir, ['bot']);
-  if (!bundle) throw new Error('no bot bundle');
-  ({ handler } = (await import(pathToFileURL(bundle.file).href)) as { handler: BotLambdaHandler });
+  ({ handler } = await importBundledLambda<{ handler: BotLambdaHandler }>('bot'));
 }, 60_000);
 
 afterAll(async () => {

@@ -1,19 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bundleLambdas } from '../../scripts/bundle';
 import { type SlackSim, startSlackSim } from '../../sim/slack';
 import { DynamoTeardownStore } from '../../src/pipeline/dynamo-store';
 import type { Teardown } from '../../src/pipeline/model';
 import { newTeardown } from '../../src/pipeline/state';
 import { createStateTable } from '../../src/pipeline/state-table';
+import { deployedEnvironment, importBundledLambda } from '../support/deployed-lambda';
 import { startLambdaCapture } from '../support/lambda-capture';
 import { buildOrganization, type TestOrganization } from '../support/organization';
 
@@ -36,25 +32,16 @@ beforeAll(async () => {
   await createStateTable(dynamodb, tableName);
   store = new DynamoTeardownStore(dynamodb, tableName);
   Object.assign(process.env, {
-    TEARDOWN_TABLE: tableName,
-    TEARDOWN_ALLOWED_OUS: org.ous.sandbox,
-    TEARDOWN_REQUESTERS: 'UREQUESTER1',
-    TEARDOWN_APPROVERS: 'UAPPROVER1',
-    PIPELINE_FUNCTION_NAME: 'sandbox-teardown-pipeline',
-    PIPELINE_FUNCTION_ARN: 'arn:aws:lambda:us-east-1:123456789012:function:sandbox-teardown-pipeline',
+    ...deployedEnvironment({
+      tableName,
+      allowedOus: org.ous.sandbox,
+      lambdaEndpoint: capture.endpoint,
+      slackApiUrl: slack.apiUrl,
+      botToken: 'xoxb-1-2-pipeline',
+    }),
     BROWSER_FUNCTION_NAME: 'sandbox-teardown-browser',
-    SCHEDULER_ROLE_ARN: 'arn:aws:iam::123456789012:role/scheduler-invokes-pipeline',
-    SCHEDULER_GROUP: 'default',
-    AWS_ENDPOINT_URL_LAMBDA: capture.endpoint,
-    SLACK_BOT_TOKEN: 'xoxb-1-2-pipeline',
-    SLACK_API_URL: slack.apiUrl,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-    POWERTOOLS_METRICS_DISABLED: 'true',
   });
-  const outdir = await mkdtemp(join(tmpdir(), 'bundle-'));
-  const [bundle] = await bundleLambdas(outdir, ['pipeline']);
-  if (!bundle) throw new Error('no pipeline bundle');
-  ({ handler } = (await import(pathToFileURL(bundle.file).href)) as { handler: Handler });
+  ({ handler } = await importBundledLambda<{ handler: Handler }>('pipeline'));
 }, 60_000);
 
 afterAll(async () => {
