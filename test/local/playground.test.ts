@@ -2,9 +2,9 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import vm from 'node:vm';
 import { crc32, deflateSync } from 'node:zlib';
-import { App, AwsLambdaReceiver, type BlockAction, type Logger, LogLevel } from '@slack/bolt';
+import type { BlockAction } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignedRequest, type SlackSim, startSlackSim } from '../../sim/slack';
+import type { SlackSim } from '../../sim/slack';
 import {
   contentType,
   createPlayground,
@@ -12,25 +12,13 @@ import {
   PLAYGROUND_SCRIPT,
   type PlaygroundState,
 } from '../../src/local/playground';
-
-type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
-type AwsEvent = Parameters<AwsHandler>[0];
+import { startBoltOnSim } from '../sim/slack/helpers';
 
 const C = 'C0PLAYGROUND';
 const SECRET = 'playground-signing-secret';
 const REQUESTER = { id: 'U0REQUEST', name: 'riley', role: 'requester' };
 const APPROVER = { id: 'U0APPROVE', name: 'alex', role: 'approver' };
 const OUTSIDER = { id: 'U0OUTSIDE', name: 'olive <img src=x onerror=alert(1)> & co', role: 'outsider' };
-
-const silentLogger: Logger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-  setLevel: () => {},
-  getLevel: () => LogLevel.ERROR,
-  setName: () => {},
-};
 
 /** A real 2x2 RGB PNG, built here so its bytes are known. */
 function makePng(): Buffer {
@@ -56,19 +44,6 @@ function makePng(): Buffer {
 }
 const PNG = makePng();
 
-function lambdaEvent(req: SignedRequest): AwsEvent {
-  return {
-    body: req.body,
-    headers: req.headers,
-    isBase64Encoded: false,
-    rawPath: '/slack/events',
-    rawQueryString: '',
-    routeKey: 'POST /slack/events',
-    version: '2.0',
-    requestContext: {},
-  };
-}
-
 let sim: SlackSim;
 let server: Server;
 let base: string;
@@ -77,27 +52,16 @@ let delivered = 0;
 
 /** A small bot: a request message with buttons, a screenshot in the thread, a modal with a check. */
 async function startBot(): Promise<void> {
-  let handler: AwsHandler | undefined;
-  sim = await startSlackSim({
-    signingSecret: SECRET,
-    users: [REQUESTER, APPROVER, OUTSIDER],
-    channels: [{ id: C, name: 'sandbox-requests' }],
-    deliver: async (req) => {
-      delivered++;
-      if (!handler) throw new Error('bot not started');
-      const res = await handler(lambdaEvent(req), {});
-      const headers = Object.fromEntries(Object.entries(res.headers ?? {}).map(([k, v]) => [k, String(v)]));
-      return { status: res.statusCode, headers, body: res.body };
+  const bolt = await startBoltOnSim(
+    {
+      signingSecret: SECRET,
+      users: [REQUESTER, APPROVER, OUTSIDER],
+      channels: [{ id: C, name: 'sandbox-requests' }],
     },
-  });
-  const receiver = new AwsLambdaReceiver({ signingSecret: SECRET, logger: silentLogger });
-  const app = new App({
-    token: sim.botToken,
-    receiver,
-    logger: silentLogger,
-    logLevel: LogLevel.ERROR,
-    clientOptions: { slackApiUrl: sim.apiUrl, logger: silentLogger, retryConfig: { retries: 0 } },
-  });
+    () => delivered++,
+  );
+  ({ sim } = bolt);
+  const { app } = bolt;
   app.command('/sandbox', async ({ ack, body, client }) => {
     await ack({ text: `Got it: ${body.text}` });
     await client.chat.postMessage({
@@ -171,7 +135,7 @@ async function startBot(): Promise<void> {
     await ack();
     await client.chat.postMessage({ channel: C, text: `<@${body.user.id}> passed the check` });
   });
-  handler = await receiver.start();
+  await bolt.start();
 }
 
 beforeAll(async () => {

@@ -1,28 +1,9 @@
-import { App, AwsLambdaReceiver, LogLevel } from '@slack/bolt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type SignedRequest, type SlackSim, startSlackSim } from '../../../sim/slack';
-import { silentLogger } from './helpers';
-
-// Bolt does not export its Lambda handler types.
-type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
-type AwsEvent = Parameters<AwsHandler>[0];
+import type { SlackSim } from '../../../sim/slack';
+import { startBoltOnSim } from './helpers';
 
 const C = 'C0SANDBOX';
 const SECRET = 'bolt-signing-secret';
-
-/** What API Gateway would hand the Lambda for the sim's request. */
-function lambdaEvent(req: SignedRequest): AwsEvent {
-  return {
-    body: req.body,
-    headers: req.headers,
-    isBase64Encoded: false,
-    rawPath: '/slack/events',
-    rawQueryString: '',
-    routeKey: 'POST /slack/events',
-    version: '2.0',
-    requestContext: {},
-  };
-}
 
 let sim: SlackSim;
 afterEach(async () => {
@@ -31,25 +12,9 @@ afterEach(async () => {
 
 describe('a Bolt app on AwsLambdaReceiver against the sim', () => {
   it('runs slash command -> modal -> submission -> message -> button -> respond', async () => {
-    let handler: AwsHandler | undefined;
-    sim = await startSlackSim({
-      signingSecret: SECRET,
-      users: [{ id: 'U1', name: 'ada' }],
-      deliver: async (req) => {
-        if (!handler) throw new Error('bot not started');
-        const res = await handler(lambdaEvent(req), {});
-        const headers = Object.fromEntries(Object.entries(res.headers ?? {}).map(([k, v]) => [k, String(v)]));
-        return { status: res.statusCode, headers, body: res.body };
-      },
-    });
-    const receiver = new AwsLambdaReceiver({ signingSecret: SECRET, logger: silentLogger });
-    const app = new App({
-      token: sim.botToken,
-      receiver,
-      logger: silentLogger,
-      logLevel: LogLevel.ERROR,
-      clientOptions: { slackApiUrl: sim.apiUrl, logger: silentLogger, retryConfig: { retries: 0 } },
-    });
+    const bolt = await startBoltOnSim({ signingSecret: SECRET, users: [{ id: 'U1', name: 'ada' }] });
+    ({ sim } = bolt);
+    const { app } = bolt;
     app.command('/teardown', async ({ ack, body, client }) => {
       await ack();
       await client.views.open({
@@ -97,7 +62,7 @@ describe('a Bolt app on AwsLambdaReceiver against the sim', () => {
       await ack();
       await respond({ replace_original: true, text: `Approved ${'value' in action ? action.value : ''}` });
     });
-    handler = await receiver.start();
+    await bolt.start();
 
     const command = await sim.sendSlashCommand({
       command: '/teardown',
@@ -131,27 +96,15 @@ describe('a Bolt app on AwsLambdaReceiver against the sim', () => {
   });
 
   it('rejects requests with a forged signature (401) before any listener runs', async () => {
-    let handler: AwsHandler | undefined;
-    sim = await startSlackSim({
-      signingSecret: SECRET,
-      deliver: async (req) => {
-        const res = await (handler as AwsHandler)(lambdaEvent(req), {});
-        return { status: res.statusCode, headers: {}, body: res.body };
-      },
-    });
-    const receiver = new AwsLambdaReceiver({ signingSecret: SECRET, logger: silentLogger });
-    const app = new App({
-      token: sim.botToken,
-      receiver,
-      logger: silentLogger,
-      clientOptions: { slackApiUrl: sim.apiUrl, logger: silentLogger },
-    });
+    const bolt = await startBoltOnSim({ signingSecret: SECRET });
+    ({ sim } = bolt);
+    const { app } = bolt;
     let ran = 0;
     app.command('/teardown', async ({ ack }) => {
       ran++;
       await ack();
     });
-    handler = await receiver.start();
+    await bolt.start();
 
     const forged = await sim.sendSlashCommand({
       command: '/teardown',

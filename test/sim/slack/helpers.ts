@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { App, AwsLambdaReceiver, LogLevel as BoltLogLevel } from '@slack/bolt';
 import { type Logger, LogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
-import type { SlackSim } from '../../../sim/slack';
+import { type SignedRequest, type SlackSim, type SlackSimOptions, startSlackSim } from '../../../sim/slack';
 
 /** The SDK logs Slack's response_metadata errors; tests assert on them instead. */
 export const silentLogger: Logger = {
@@ -66,4 +67,58 @@ export function verifySlackSignature(
   );
   const actual = Buffer.from(signature);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
+}
+
+// Bolt does not export its Lambda handler types.
+type AwsHandler = ReturnType<AwsLambdaReceiver['toHandler']>;
+type AwsEvent = Parameters<AwsHandler>[0];
+
+/** What API Gateway (payload v2) hands a Lambda for the request Slack sent. */
+function lambdaEvent(req: SignedRequest): AwsEvent {
+  return {
+    body: req.body,
+    headers: req.headers,
+    isBase64Encoded: false,
+    rawPath: '/slack/events',
+    rawQueryString: '',
+    routeKey: 'POST /slack/events',
+    version: '2.0',
+    requestContext: {},
+  };
+}
+
+/**
+ * A real Bolt app on AwsLambdaReceiver behind a sim that delivers to it: register listeners on `app`, then
+ * `start()`. `onDelivery` hears every request that reaches the app.
+ */
+export async function startBoltOnSim(
+  options: Omit<SlackSimOptions, 'deliver' | 'botUrl'> & { signingSecret: string },
+  onDelivery: () => void = () => {},
+): Promise<{ sim: SlackSim; app: App; start(): Promise<void> }> {
+  let handler: AwsHandler | undefined;
+  const sim = await startSlackSim({
+    ...options,
+    deliver: async (req) => {
+      onDelivery();
+      if (!handler) throw new Error('bot not started');
+      const res = await handler(lambdaEvent(req), {});
+      const headers = Object.fromEntries(Object.entries(res.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      return { status: res.statusCode, headers, body: res.body };
+    },
+  });
+  const receiver = new AwsLambdaReceiver({ signingSecret: options.signingSecret, logger: silentLogger });
+  const app = new App({
+    token: sim.botToken,
+    receiver,
+    logger: silentLogger,
+    logLevel: BoltLogLevel.ERROR,
+    clientOptions: { slackApiUrl: sim.apiUrl, logger: silentLogger, retryConfig: { retries: 0 } },
+  });
+  return {
+    sim,
+    app,
+    start: async () => {
+      handler = await receiver.start();
+    },
+  };
 }
