@@ -13,7 +13,6 @@ import { InProcessDispatcher, InProcessTimers } from '../src/local/in-process';
 import { startMoto, useMotoInThisProcess } from '../src/local/moto';
 import { createRunner } from '../src/pipeline/core';
 import { DynamoTeardownStore } from '../src/pipeline/dynamo-store';
-import { silentNotifier } from '../src/pipeline/ports';
 import { claim, newTeardown } from '../src/pipeline/state';
 import { createStateTable } from '../src/pipeline/state-table';
 import { AwsProxy } from '../test/support/aws-proxy';
@@ -77,13 +76,13 @@ try {
       organizations,
       dispatcher,
       timers: new InProcessTimers(async () => {}, { clock: Date.now, realTime: false }),
-      notifier: silentNotifier,
+      notifier: { notify: async () => {} },
       logger,
       metrics: noStepMetrics,
       workerId,
     });
   const main = runner('main');
-  dispatcher.connect((worker, accountId) => main.advance(accountId, worker));
+  dispatcher.connect((worker, { accountId }) => main.advance(accountId, worker));
   const accountId = org.accounts.sandbox1.id;
   await main.request({ accountId, requester: 'UBENCHREQ' });
   await dispatcher.idle();

@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { STEPS } from '../pipeline/catalogue';
 import type { CloseQuota } from '../pipeline/close-quota';
 import type { Teardown } from '../pipeline/model';
-import type { Notifier, TeardownNotice } from '../pipeline/ports';
-import { STEPS } from '../pipeline/steps';
+import type { Notifier, TeardownNotice } from '../pipeline/ports/notifier';
 import type { TeardownStore } from '../pipeline/store';
 import {
   captchaPrompt,

@@ -4,7 +4,7 @@ import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { closeQuota } from '../pipeline/close-quota';
 import { DynamoTeardownStore } from '../pipeline/dynamo-store';
 import { OrganizationsGateway } from '../pipeline/organizations';
-import type { Notifier } from '../pipeline/ports';
+import type { Notifier } from '../pipeline/ports/notifier';
 import { loadSlackSettings, type SecretReader, type SlackSettings } from './config';
 import { SlackNotifier } from './notifier';
 import { SlackOutbox } from './outbox';

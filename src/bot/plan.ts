@@ -1,5 +1,5 @@
 import type { Strategy } from '../common/config';
-import { STEPS, STRATEGY_STEPS, type StepName } from '../pipeline/steps';
+import { STEPS, STRATEGY_STEPS, type StepName } from '../pipeline/catalogue';
 
 /** What each step will do, in the words a dry run shows to the requester. */
 const WHAT_IT_DOES: Record<StepName, string> = {

@@ -1,8 +1,8 @@
-import type { AccountId } from '../common/account-id';
-import type { Dispatcher, Timers } from '../pipeline/ports';
-import type { Worker } from '../pipeline/steps';
+import type { Worker } from '../pipeline/catalogue';
+import type { Dispatcher, WorkItem } from '../pipeline/ports/dispatcher';
+import type { TimerRequest, Timers } from '../pipeline/ports/timers';
 
-type Target = (worker: Worker, accountId: AccountId) => Promise<unknown>;
+type Target = (worker: Worker, item: WorkItem) => Promise<unknown>;
 
 /**
  * Dispatch without Lambda: each hand-off runs on a later turn of the event loop, like an asynchronous
@@ -13,14 +13,20 @@ export class InProcessDispatcher implements Dispatcher {
   private readonly inFlight = new Set<Promise<unknown>>();
   private held: Array<() => void> | undefined;
   readonly errors: unknown[] = [];
+  readonly workers: ReadonlySet<Worker>;
   dispatched = 0;
+
+  /** `workers`: the workers this process runs (the local stack and tests name the browser only once it exists). */
+  constructor(workers: Iterable<Worker> = ['pipeline']) {
+    this.workers = new Set(workers);
+  }
 
   /** The runner is built with this dispatcher, so it is connected afterwards. */
   connect(target: Target): void {
     this.target = target;
   }
 
-  async dispatch(worker: Worker, accountId: AccountId): Promise<void> {
+  async dispatch(worker: Worker, item: WorkItem): Promise<void> {
     const target = this.target;
     if (!target) throw new Error('InProcessDispatcher is not connected to a runner');
     this.dispatched++;
@@ -28,7 +34,7 @@ export class InProcessDispatcher implements Dispatcher {
     const run: Promise<unknown> = new Promise<void>((resolve) =>
       held ? held.push(resolve) : setImmediate(resolve),
     )
-      .then(() => target(worker, accountId))
+      .then(() => target(worker, item))
       .catch((error: unknown) => {
         this.errors.push(error);
       })
@@ -52,11 +58,7 @@ export class InProcessDispatcher implements Dispatcher {
   }
 }
 
-export interface PendingTimer {
-  accountId: AccountId;
-  at: number;
-  key: string;
-}
+export type PendingTimer = TimerRequest;
 
 // setTimeout takes at most 2^31-1 ms; longer waits are re-armed.
 const MAX_TIMEOUT_MS = 2 ** 31 - 1;
@@ -70,7 +72,7 @@ export class InProcessTimers implements Timers {
   private readonly handles = new Map<string, NodeJS.Timeout>();
 
   constructor(
-    private readonly onFire: (accountId: AccountId) => Promise<unknown>,
+    private readonly onFire: (item: WorkItem) => Promise<unknown>,
     private readonly options: { clock: () => number; realTime: boolean },
   ) {}
 
@@ -88,7 +90,7 @@ export class InProcessTimers implements Timers {
         if (timer.at > this.options.clock()) return this.arm(timer);
         this.pending.delete(timer.key);
         this.handles.delete(timer.key);
-        void this.onFire(timer.accountId);
+        void this.onFire({ accountId: timer.accountId, teardownId: timer.teardownId });
       },
       Math.min(delay, MAX_TIMEOUT_MS),
     );
@@ -106,7 +108,7 @@ export class InProcessTimers implements Timers {
     const due = this.list().filter((t) => t.at <= now);
     for (const timer of due) {
       this.pending.delete(timer.key);
-      await this.onFire(timer.accountId);
+      await this.onFire({ accountId: timer.accountId, teardownId: timer.teardownId });
     }
     return due.length;
   }

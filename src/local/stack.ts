@@ -78,13 +78,13 @@ function localRuntime(
     dynamodb: aws.dynamodb,
     organizations: aws.organizations,
     dispatcher,
-    timers: new InProcessTimers((accountId) => runtime.runner.advance(accountId), {
+    timers: new InProcessTimers(({ accountId }) => runtime.runner.advance(accountId), {
       clock: Date.now,
       realTime: true,
     }),
     logger,
   });
-  dispatcher.connect((worker, accountId) => runtime.runner.advance(accountId, worker));
+  dispatcher.connect((worker, { accountId }) => runtime.runner.advance(accountId, worker));
   // The sweeper, as the deployed schedule runs it: resumes anything a lost hand-off left behind.
   const sweeper = setInterval(() => void runtime.runner.sweep().catch(() => {}), 60_000);
   sweeper.unref();

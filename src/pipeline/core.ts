@@ -4,14 +4,16 @@ import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { Config } from '../common/config';
 import { NotWaitingError } from '../common/errors';
 import type { StepMetrics } from '../common/metrics';
+import type { StepName } from './catalogue';
 import { DynamoTeardownStore } from './dynamo-store';
 import type { PipelineEvent } from './events';
 import { pipelineHandlers } from './handlers';
 import { OrganizationsGateway } from './organizations';
-import type { Dispatcher, Notifier, TeardownNotice, Timers } from './ports';
+import type { Dispatcher } from './ports/dispatcher';
+import type { Notifier, TeardownNotice } from './ports/notifier';
+import type { Timers } from './ports/timers';
 import { Runner } from './runner';
 import type { StepHandler } from './step-handler';
-import type { StepName } from './steps';
 
 export interface PipelineWiring {
   config: Config;

@@ -1,10 +1,10 @@
-import type { TeardownNotice } from './ports';
+import type { Worker } from './catalogue';
+import type { TeardownNotice } from './ports/notifier';
 import type { Signal } from './step-handler';
-import type { Worker } from './steps';
 
 /** What the pipeline (and browser) Lambda is invoked with: by dispatch, timers, the sweeper and the other Lambdas. */
 export type PipelineEvent =
-  | { action: 'advance'; accountId: string; worker?: Worker }
+  | { action: 'advance'; accountId: string; teardownId?: string; worker?: Worker }
   | { action: 'resume'; accountId: string; signal: Signal }
   | { action: 'sweep' }
   /** A transition another function made, to show in Slack here (so the bot answers Slack without waiting). */

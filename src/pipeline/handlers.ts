@@ -1,5 +1,5 @@
+import type { StepName } from './catalogue';
 import type { StepHandler } from './step-handler';
-import type { StepName } from './steps';
 import { approvalStep } from './steps/approval';
 import { type Cleaner, cleanupStep } from './steps/cleanup';
 import { awaitClosedStep, closeViaApiStep } from './steps/close';

@@ -1,21 +1,27 @@
 import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { AccountId } from '../common/account-id';
-import { asAwsCallError } from '../common/errors';
+import { asAwsCallError, StepUnavailableError } from '../common/errors';
+import type { Worker } from './catalogue';
 import type { PipelineEvent } from './events';
-import type { Dispatcher, Notifier, TeardownNotice } from './ports';
-import type { Worker } from './steps';
+import type { Dispatcher, WorkItem } from './ports/dispatcher';
+import type { Notifier, TeardownNotice } from './ports/notifier';
 
 /** Hands work to the pipeline or browser Lambda with an asynchronous (`Event`) invocation. */
 export class LambdaDispatcher implements Dispatcher {
+  readonly workers: ReadonlySet<Worker>;
+
   constructor(
     private readonly client: LambdaClient,
     private readonly functions: Record<Worker, string | undefined>,
-  ) {}
+  ) {
+    this.workers = new Set(
+      (Object.keys(functions) as Worker[]).filter((worker) => Boolean(functions[worker])),
+    );
+  }
 
-  async dispatch(worker: Worker, accountId: AccountId): Promise<void> {
+  async dispatch(worker: Worker, { accountId, teardownId }: WorkItem): Promise<void> {
     const functionName = this.functions[worker];
-    if (!functionName) throw new Error(`no function is configured for the ${worker} worker`);
-    const event: PipelineEvent = { action: 'advance', accountId, worker };
+    if (!functionName) throw new StepUnavailableError(`${worker} worker`);
+    const event: PipelineEvent = { action: 'advance', accountId, teardownId, worker };
     try {
       await this.client.send(
         new InvokeCommand({

@@ -1,6 +1,6 @@
 import type { AccountId } from '../common/account-id';
 import type { Strategy } from '../common/config';
-import type { StepName } from './steps';
+import type { StepName } from './catalogue';
 
 /** The teardown as a whole. Everything but `active` is final. */
 export type TeardownStatus =

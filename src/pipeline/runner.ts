@@ -12,13 +12,15 @@ import {
   userMessage,
 } from '../common/errors';
 import type { StepMetrics } from '../common/metrics';
+import { retryDelayMs, STEPS, STRATEGY_STEPS, type StepName, type Worker } from './catalogue';
 import type { AccountSummary, Teardown, TeardownEvent } from './model';
 import type { OrganizationsGateway } from './organizations';
-import type { Dispatcher, Notifier, Timers } from './ports';
+import type { Dispatcher, WorkItem } from './ports/dispatcher';
+import type { Notifier } from './ports/notifier';
+import type { Timers } from './ports/timers';
 import { preflight } from './preflight';
 import { applyFailure, applyOutcome, cancel, claim, newTeardown, type Transition } from './state';
 import type { Signal, StepContext, StepHandler, StepOutcome } from './step-handler';
-import { retryDelayMs, STEPS, STRATEGY_STEPS, type StepName, type Worker } from './steps';
 import type { TeardownStore } from './store';
 
 export interface RunnerDeps {
@@ -113,7 +115,7 @@ export class Runner {
 
     const definition = STEPS[current.step];
     if (definition.worker !== worker) {
-      await this.deps.dispatcher.dispatch(definition.worker, accountId);
+      await this.deps.dispatcher.dispatch(definition.worker, workItem(current));
       return { ran: false, why: 'handed-off' };
     }
     if (current.stepStatus === 'running' && current.failures + 1 >= definition.retry.maxFailures) {
@@ -194,7 +196,7 @@ export class Runner {
     }
     const now = this.clock();
     if (now >= current.wait.until) {
-      await this.deps.dispatcher.dispatch('pipeline', accountId);
+      await this.deps.dispatcher.dispatch('pipeline', workItem(current));
       throw new NotWaitingError(`The wait for ${signal.name} on ${accountId} has expired.`);
     }
     const handler = this.deps.handlers[current.step];
@@ -235,7 +237,7 @@ export class Runner {
           (teardown.stepStatus === 'pending' && now - teardown.updatedAt > 60_000);
         if (due) {
           woken++;
-          await this.deps.dispatcher.dispatch('pipeline', teardown.accountId);
+          await this.deps.dispatcher.dispatch('pipeline', workItem(teardown));
         }
       }
       cursor = page.cursor;
@@ -343,13 +345,15 @@ export class Runner {
     }
     if (next.status !== 'active') return;
     if (next.stepStatus === 'pending') {
-      await this.deps.dispatcher.dispatch(STEPS[next.step].worker, next.accountId);
+      await this.deps.dispatcher.dispatch(STEPS[next.step].worker, workItem(next));
     } else if (next.stepStatus === 'waiting' && next.wait) {
       await this.deps.timers.schedule({
-        accountId: next.accountId,
+        ...workItem(next),
         at: next.wait.until,
         key: `${next.teardownId}-${next.version}`,
       });
     }
   }
 }
+
+const workItem = ({ accountId, teardownId }: Teardown): WorkItem => ({ accountId, teardownId });

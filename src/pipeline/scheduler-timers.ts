@@ -1,7 +1,6 @@
-import type { AccountId } from '../common/account-id';
 import { asAwsCallError } from '../common/errors';
 import type { PipelineEvent } from './events';
-import type { Timers } from './ports';
+import type { TimerRequest, Timers } from './ports/timers';
 
 /** `at(...)` takes UTC without zone or fractions. */
 function atExpression(at: number): string {
@@ -29,9 +28,9 @@ export class SchedulerTimers implements Timers {
     return this.sdk;
   }
 
-  async schedule({ accountId, at, key }: { accountId: AccountId; at: number; key: string }): Promise<void> {
+  async schedule({ accountId, teardownId, at, key }: TimerRequest): Promise<void> {
     const { api, client } = await this.client();
-    const event: PipelineEvent = { action: 'advance', accountId, worker: 'pipeline' };
+    const event: PipelineEvent = { action: 'advance', accountId, teardownId, worker: 'pipeline' };
     // Names are unique per transition, so a retried call finds its own schedule and stops there.
     const name = `teardown-${accountId}-${key}`.replace(/[^0-9A-Za-z_.-]/g, '-').slice(0, 64);
     try {

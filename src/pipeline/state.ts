@@ -1,8 +1,8 @@
 import type { AccountId } from '../common/account-id';
 import type { Strategy } from '../common/config';
+import { nextStep, STRATEGY_STEPS, type StepName } from './catalogue';
 import type { Teardown, TeardownEvent } from './model';
 import type { Screenshot, StepOutcome } from './step-handler';
-import { nextStep, STRATEGY_STEPS, type StepName } from './steps';
 
 /**
  * Pure state changes of a teardown. Each returns the next record (version + 1) and the event that explains it;

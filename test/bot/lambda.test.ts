@@ -88,7 +88,12 @@ it('is a two-argument handler that requests a teardown and hands it to the pipel
       event: { action: 'requested' },
     },
   });
-  expect(capture.invokes[1]?.payload).toEqual({ action: 'advance', accountId: id, worker: 'pipeline' });
+  expect(capture.invokes[1]?.payload).toEqual({
+    action: 'advance',
+    accountId: id,
+    teardownId: expect.any(String),
+    worker: 'pipeline',
+  });
 });
 
 it('refuses a forged request with 401 before anything else', async () => {

@@ -68,7 +68,7 @@ it('runs steps, hands off by asynchronous Invoke and waits with a one-shot sched
     {
       functionName: 'sandbox-teardown-pipeline',
       invocationType: 'Event',
-      payload: { action: 'advance', accountId, worker: 'pipeline' },
+      payload: { action: 'advance', accountId, teardownId: next.teardownId, worker: 'pipeline' },
     },
   ]);
 
@@ -91,6 +91,7 @@ it('runs steps, hands off by asynchronous Invoke and waits with a one-shot sched
   expect(JSON.parse(schedule.Target?.Input ?? '{}')).toEqual({
     action: 'advance',
     accountId,
+    teardownId: next.teardownId,
     worker: 'pipeline',
   });
 
@@ -102,7 +103,12 @@ it('runs steps, hands off by asynchronous Invoke and waits with a one-shot sched
       signal: { name: 'approval', actor: 'UAPPROVER1', payload: { decision: 'approve' } },
     }),
   ).toEqual({ resumed: true, step: 'close-via-api' });
-  expect(capture.invokes.at(-1)?.payload).toEqual({ action: 'advance', accountId, worker: 'pipeline' });
+  expect(capture.invokes.at(-1)?.payload).toEqual({
+    action: 'advance',
+    accountId,
+    teardownId: next.teardownId,
+    worker: 'pipeline',
+  });
 
   // A repeated click is answered, not retried by Lambda.
   expect(

@@ -5,14 +5,14 @@ import { type Config, loadConfig } from '../../src/common/config';
 import { createLogger } from '../../src/common/logger';
 import type { StepMetrics } from '../../src/common/metrics';
 import { InProcessDispatcher, InProcessTimers } from '../../src/local/in-process';
+import type { StepName } from '../../src/pipeline/catalogue';
 import { createRunner } from '../../src/pipeline/core';
 import { DynamoTeardownStore } from '../../src/pipeline/dynamo-store';
 import { pipelineHandlers } from '../../src/pipeline/handlers';
-import type { TeardownNotice } from '../../src/pipeline/ports';
+import type { TeardownNotice } from '../../src/pipeline/ports/notifier';
 import type { Runner } from '../../src/pipeline/runner';
 import { createStateTable } from '../../src/pipeline/state-table';
 import type { StepHandler } from '../../src/pipeline/step-handler';
-import type { StepName } from '../../src/pipeline/steps';
 import { AwsProxy } from './aws-proxy';
 import { resetMoto } from './moto-server';
 import { buildOrganization, type TestOrganization } from './organization';
@@ -85,7 +85,7 @@ export async function createPipelineHarness(
   };
   const dispatcher = new InProcessDispatcher();
   let primary: Runner | undefined;
-  const timers = new InProcessTimers(async (accountId) => primary?.advance(accountId), {
+  const timers = new InProcessTimers(async ({ accountId }) => primary?.advance(accountId), {
     clock: now,
     realTime: false,
   });
@@ -109,7 +109,7 @@ export async function createPipelineHarness(
     });
   primary = build('worker-1', options.handlers);
   const runner = primary;
-  dispatcher.connect((worker, accountId) => runner.advance(accountId, worker));
+  dispatcher.connect((worker, { accountId }) => runner.advance(accountId, worker));
 
   const settle = () => dispatcher.idle();
   const runUntilQuiet = async () => {

@@ -17,13 +17,13 @@ import { type Config, loadConfig } from '../../../src/common/config';
 import { createLogger } from '../../../src/common/logger';
 import { noStepMetrics } from '../../../src/common/metrics';
 import { InProcessDispatcher, InProcessTimers } from '../../../src/local/in-process';
+import type { StepName } from '../../../src/pipeline/catalogue';
 import { combineNotifiers, createRunner, loggingNotifier } from '../../../src/pipeline/core';
 import { DynamoTeardownStore } from '../../../src/pipeline/dynamo-store';
 import type { Teardown } from '../../../src/pipeline/model';
 import type { Runner } from '../../../src/pipeline/runner';
 import { createStateTable } from '../../../src/pipeline/state-table';
 import type { StepHandler } from '../../../src/pipeline/step-handler';
-import type { StepName } from '../../../src/pipeline/steps';
 import { resetMoto } from '../../support/moto-server';
 import { buildOrganization, type TestOrganization } from '../../support/organization';
 
@@ -145,7 +145,7 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
   const logger = createLogger('bot-test', { logLevel: 'ERROR' });
   const dispatcher = new InProcessDispatcher();
   let pipeline: Runner | undefined;
-  const timers = new InProcessTimers(async (accountId) => pipeline?.advance(accountId), {
+  const timers = new InProcessTimers(async ({ accountId }) => pipeline?.advance(accountId), {
     clock: now,
     realTime: false,
   });
@@ -190,7 +190,7 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     ...(options.handlers ? { handlers: options.handlers } : {}),
   });
   const worker = pipeline;
-  dispatcher.connect((w, accountId) => worker.advance(accountId, w));
+  dispatcher.connect((w, { accountId }) => worker.advance(accountId, w));
 
   let local: LocalBot | undefined;
   if (transport === 'lambda') {

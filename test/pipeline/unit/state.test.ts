@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAccountId } from '../../../src/common/account-id';
 import type { Strategy } from '../../../src/common/config';
+import { STRATEGY_STEPS, type StepName } from '../../../src/pipeline/catalogue';
 import type { Teardown } from '../../../src/pipeline/model';
 import {
   applyFailure,
@@ -11,7 +12,6 @@ import {
   type Transition,
 } from '../../../src/pipeline/state';
 import type { Screenshot } from '../../../src/pipeline/step-handler';
-import { STRATEGY_STEPS, type StepName } from '../../../src/pipeline/steps';
 
 const ACCOUNT = parseAccountId('012345678901');
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);

@@ -6,7 +6,7 @@ import {
   STEPS,
   STRATEGY_STEPS,
   type StepName,
-} from '../../../src/pipeline/steps';
+} from '../../../src/pipeline/catalogue';
 
 // The step table of DESIGN.md ("The steps"), in its order, with the strategy and where each step runs.
 const DESIGN_TABLE: Array<[StepName, 'both' | 'close' | 'remove']> = [
