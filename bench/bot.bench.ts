@@ -23,8 +23,9 @@ import { loadConfig } from '../src/common/config';
 import { createLogger } from '../src/common/logger';
 import { InProcessTimers } from '../src/local/in-process';
 import { startMoto, useMotoInThisProcess } from '../src/local/moto';
-import { LambdaDispatcher } from '../src/pipeline/lambda-dispatcher';
-import { createStateTable } from '../src/pipeline/state-table';
+import { awsDataPorts } from '../src/pipeline/adapters/aws-ports';
+import { createStateTable } from '../src/pipeline/adapters/dynamodb/state-table';
+import { LambdaDispatcher } from '../src/pipeline/adapters/lambda-dispatcher';
 import { apiGatewayV2Event } from '../test/bot/support/bot-harness';
 import { startLambdaCapture } from '../test/support/lambda-capture';
 import { buildOrganization } from '../test/support/organization';
@@ -120,8 +121,7 @@ try {
   const bot = createBotRuntime({
     config,
     slack: { botToken: TOKEN, apiUrl: sim.apiUrl },
-    dynamodb,
-    organizations,
+    ports: awsDataPorts({ dynamodb, organizations, tableName }),
     dispatcher: new LambdaDispatcher(new LambdaClient({}), {
       pipeline: env.PIPELINE_FUNCTION_NAME,
       browser: undefined,

@@ -11,10 +11,13 @@ import { noStepMetrics } from '../src/common/metrics';
 import { buildOrganization } from '../src/local/demo-organization';
 import { InProcessDispatcher, InProcessTimers } from '../src/local/in-process';
 import { startMoto, useMotoInThisProcess } from '../src/local/moto';
-import { createRunner } from '../src/pipeline/core';
-import { DynamoTeardownStore } from '../src/pipeline/dynamo-store';
+import { awsDataPorts } from '../src/pipeline/adapters/aws-ports';
+import { createStateTable } from '../src/pipeline/adapters/dynamodb/state-table';
+import { StateTable } from '../src/pipeline/adapters/dynamodb/table';
+import { DynamoTeardownStore } from '../src/pipeline/adapters/dynamodb/teardown-store';
+import { pipelineStepHandlers } from '../src/pipeline/pipeline-steps';
+import { Runner } from '../src/pipeline/runner';
 import { claim, newTeardown } from '../src/pipeline/state';
-import { createStateTable } from '../src/pipeline/state-table';
 import { AwsProxy } from '../test/support/aws-proxy';
 import { percentile } from './support/stats';
 
@@ -47,7 +50,7 @@ try {
   for (let batch = 0; batch * BATCH < TRANSITIONS; batch++) {
     const batchTable = `bench-tx-${batch}-${randomUUID().slice(0, 6)}`;
     await createStateTable(dynamodb, batchTable);
-    const batchStore = new DynamoTeardownStore(dynamodb, batchTable);
+    const batchStore = new DynamoTeardownStore(new StateTable(dynamodb, batchTable));
     let { next: current, event } = newTeardown({
       accountId: org.accounts.sandbox2.id,
       teardownId: `bench-${batch}`,
@@ -68,12 +71,13 @@ try {
 
   // 2. Fifty workers (each its own runner, as Lambda containers would be) advance one approved teardown at once.
   const dispatcher = new InProcessDispatcher();
+  const ports = awsDataPorts({ dynamodb, organizations, tableName: config.tableName });
   const logger = createLogger('bench', { logLevel: 'ERROR' });
   const runner = (workerId: string) =>
-    createRunner({
+    new Runner({
+      ...ports,
       config,
-      dynamodb,
-      organizations,
+      handlers: pipelineStepHandlers(ports),
       dispatcher,
       timers: new InProcessTimers(async () => {}, { clock: Date.now, realTime: false }),
       notifier: { notify: async () => {} },

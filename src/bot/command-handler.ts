@@ -1,7 +1,9 @@
 import type { SlashCommand } from '@slack/bolt';
 import type { AccountId } from '../common/account-id';
 import { TeardownError, TeardownExistsError } from '../common/errors';
+import { STEPS, type StepName } from '../pipeline/catalogue';
 import type { AccountSummary, Teardown } from '../pipeline/model';
+import type { RequestResult } from '../pipeline/runner';
 import {
   cancelConfirmAnswer,
   dryRunAnswer,
@@ -56,11 +58,15 @@ async function run(
   const { runner, authorizer, clock } = ports;
   const user = body.user_id;
   switch (command.kind) {
-    case 'help':
-      return ephemeral(helpAnswer());
+    case 'help': {
+      const missing = runner.unavailableSteps('remove');
+      return ephemeral(
+        helpAnswer(missing.length > 0 ? `:construction: ${cannotRun('remove', missing)}` : undefined),
+      );
+    }
     case 'list': {
       await authorizer.assertMember(user);
-      const page = await ports.store.list('active', { limit: LIST_LIMIT });
+      const page = await ports.teardowns.list('active', { limit: LIST_LIMIT });
       return ephemeral(listAnswer(page.items, clock(), page.cursor !== undefined));
     }
     case 'status': {
@@ -94,35 +100,35 @@ async function deleteCommand(
   await authorizer.assertRequester(user);
   const strategy = command.remove ? 'remove' : config.defaultStrategy;
 
+  // Refused up front rather than failing after someone approved it.
+  const missing = runner.unavailableSteps(strategy);
   if (command.dryRun) {
     const [summary, quota] = await Promise.all([
       runner.preflight(command.accountId),
       strategy === 'close' ? ports.quota().catch(() => undefined) : undefined,
     ]);
-    return ephemeral(
-      dryRunAnswer({
-        summary,
-        strategy,
-        ...(quota ? { quota } : {}),
-        ...(command.reason ? { reason: command.reason } : {}),
-        now: clock(),
-      }),
-    );
+    const answer = dryRunAnswer({
+      summary,
+      strategy,
+      ...(quota ? { quota } : {}),
+      ...(command.reason ? { reason: command.reason } : {}),
+      now: clock(),
+    });
+    if (missing.length === 0) return ephemeral(answer);
+    // A dry run says what the real request would do: here, be refused.
+    const refusal = `:no_entry: *A real request would be refused.* ${cannotRun(strategy, missing)}`;
+    return ephemeral({
+      text: `${refusal}\n${answer.text}`,
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: refusal } }, ...answer.blocks],
+    });
   }
-
-  // Refused up front rather than failing after someone approved it.
-  const missing = runner.unavailableSteps(strategy);
   if (missing.length > 0) {
-    return ephemeral(
-      errorAnswer(
-        `The ${strategy} strategy cannot run in this deployment yet (nothing runs: ${missing.join(', ')}); nothing was requested.`,
-      ),
-    );
+    return ephemeral(errorAnswer(`${cannotRun(strategy, missing)} Nothing was requested.`));
   }
 
   // The reads and the duplicate check go out together: the 3 s include cold start.
   const [first, existing, summary] = await Promise.all([
-    ports.store.claimOnce(`slack-command#${body.trigger_id}`, COMMAND_DEDUP_MS),
+    ports.idempotency.claimOnce(`slack-command#${body.trigger_id}`, COMMAND_DEDUP_MS),
     runner.get(command.accountId),
     runner.preflight(command.accountId).catch((error: unknown) => error as Error),
   ]);
@@ -152,9 +158,9 @@ async function deleteCommand(
     throw error;
   }
 
-  let teardown: Teardown;
+  let requested: RequestResult;
   try {
-    teardown = await runner.request({
+    requested = await runner.request({
       accountId: command.accountId,
       requester: user,
       strategy,
@@ -169,7 +175,22 @@ async function deleteCommand(
       .catch((e: unknown) => ports.logger.warn('could not mark the request message', { error: e }));
     throw error;
   }
-  return ephemeral(requestedAnswer(teardown, linkTo(teardown, body.team_domain)));
+  const { teardown, handedOff } = requested;
+  const answer = requestedAnswer(teardown, linkTo(teardown, body.team_domain));
+  if (handedOff) return ephemeral(answer);
+  // Saved, so it will run: the sweeper starts it when the hand-off failed. Say so instead of failing.
+  const late =
+    ':hourglass: Preflight starts within a few minutes (the pipeline could not be reached at once).';
+  return ephemeral({
+    text: `${answer.text}\n${late}`,
+    blocks: [...answer.blocks, { type: 'context', elements: [{ type: 'mrkdwn', text: late }] }],
+  });
+}
+
+/** Why a strategy cannot run here, in the words people read: step titles, not ids. */
+function cannotRun(strategy: Teardown['strategy'], missing: readonly StepName[]): string {
+  const titles = missing.map((step) => `_${STEPS[step].title}_`).join(', ');
+  return `The \`${strategy}\` strategy cannot run in this deployment yet: nothing here can ${titles.toLowerCase()}.`;
 }
 
 /** The request as it will be recorded, for the message posted before the record exists. */

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { loadConfig, loadLambdaWiring } from '../common/config';
-import { createLogger } from '../common/logger';
-import { LambdaDispatcher, LambdaNotifier } from '../pipeline/lambda-dispatcher';
-import { SchedulerTimers } from '../pipeline/scheduler-timers';
+import { createLogger, type LambdaContext, withInvocationContext } from '../common/logger';
+import { awsDataPorts } from '../pipeline/adapters/aws-ports';
+import { lambdaHandOff } from '../pipeline/adapters/lambda-hand-off';
+import { LambdaNoticeForwarder } from '../pipeline/adapters/lambda-notice-forwarder';
 import { loadSlackSettings } from './config';
 import {
   type BotLambdaHandler,
@@ -15,31 +15,27 @@ import {
 import { createBotRuntime } from './runtime';
 import { secretsManagerReader } from './secrets';
 
-// Wiring only, once per container: a bad configuration fails the container's init, not a request.
+// The composition root of the bot Lambda, once per container: a bad configuration fails the container's init,
+// not a request.
 const config = loadConfig();
 const wiring = loadLambdaWiring();
 const logger = createLogger('bot');
 
 async function build(): Promise<BotLambdaHandler> {
-  const lambda = new LambdaClient({ region: config.region });
   const slack = await loadSlackSettings(process.env, secretsManagerReader());
+  const { lambda, dispatcher, timers } = lambdaHandOff(wiring, config.region);
   const runtime = createBotRuntime({
     config,
     slack,
-    dynamodb: new DynamoDBClient({ region: config.region }),
-    organizations: new OrganizationsClient({ region: config.region }),
-    dispatcher: new LambdaDispatcher(lambda, {
-      pipeline: wiring.pipelineFunctionName,
-      browser: wiring.browserFunctionName,
+    ports: awsDataPorts({
+      dynamodb: new DynamoDBClient({ region: config.region }),
+      organizations: new OrganizationsClient({ region: config.region }),
+      tableName: config.tableName,
     }),
+    dispatcher,
+    timers,
     // The pipeline function shows the bot's transitions in Slack, so answers to Slack never wait for pacing.
-    notifier: new LambdaNotifier(lambda, wiring.pipelineFunctionName),
-    timers: new SchedulerTimers({
-      region: config.region,
-      functionArn: wiring.pipelineFunctionArn,
-      roleArn: wiring.schedulerRoleArn,
-      group: wiring.schedulerGroup,
-    }),
+    notifier: new LambdaNoticeForwarder(lambda, wiring.pipelineFunctionName),
     logger,
   });
   return createLambdaHandler(runtime, slack.signingSecret);
@@ -52,10 +48,11 @@ let ready: Promise<BotLambdaHandler> | undefined = process.env.SLACK_SECRET_ID?.
   : Promise.resolve(await build());
 
 /** API Gateway → Slack request → answer within 3 s. */
-export async function handler(event: HttpEvent, context: unknown): Promise<HttpResult> {
+export async function handler(event: HttpEvent, context: LambdaContext): Promise<HttpResult> {
   ready ??= build().catch((error: unknown) => {
     ready = undefined;
     throw error;
   });
-  return (await ready)(event, context);
+  const handle = await ready;
+  return withInvocationContext(logger, context, {}, () => handle(event, context));
 }

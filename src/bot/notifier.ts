@@ -3,7 +3,7 @@ import { STEPS } from '../pipeline/catalogue';
 import type { CloseQuota } from '../pipeline/close-quota';
 import type { Teardown } from '../pipeline/model';
 import type { Notifier, TeardownNotice } from '../pipeline/ports/notifier';
-import type { TeardownStore } from '../pipeline/store';
+import type { TeardownStore } from '../pipeline/ports/teardown-store';
 import {
   captchaPrompt,
   endedReply,

@@ -1,8 +1,9 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Config } from '../common/config';
 import type { CloseQuota } from '../pipeline/close-quota';
+import type { IdempotencyKeys } from '../pipeline/ports/idempotency-keys';
+import type { TeardownStore } from '../pipeline/ports/teardown-store';
 import type { Runner } from '../pipeline/runner';
-import type { TeardownStore } from '../pipeline/store';
 import type { Authorizer } from './authorize';
 import type { SlackOutbox } from './outbox';
 
@@ -10,7 +11,9 @@ import type { SlackOutbox } from './outbox';
 export interface BotPorts {
   config: Config;
   runner: Runner;
-  store: TeardownStore;
+  teardowns: TeardownStore;
+  /** Tells a retried Slack delivery from a new command. */
+  idempotency: IdempotencyKeys;
   /** Writes to Slack (paced, redacted); its client also serves reads such as views.open. */
   outbox: SlackOutbox;
   authorizer: Authorizer;

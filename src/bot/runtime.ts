@@ -1,17 +1,15 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { WebClient } from '@slack/web-api';
 import type { Config } from '../common/config';
 import { noStepMetrics, type StepMetrics } from '../common/metrics';
-import type { StepName } from '../pipeline/catalogue';
+import type { StepName, Worker } from '../pipeline/catalogue';
 import { closeQuota } from '../pipeline/close-quota';
-import { combineNotifiers, createRunner, loggingNotifier } from '../pipeline/core';
-import { DynamoTeardownStore } from '../pipeline/dynamo-store';
-import { OrganizationsGateway } from '../pipeline/organizations';
+import { combineNotifiers, loggingNotifier } from '../pipeline/notifiers';
+import type { DataPorts } from '../pipeline/ports/data-ports';
 import type { Dispatcher } from '../pipeline/ports/dispatcher';
 import type { Notifier } from '../pipeline/ports/notifier';
 import type { Timers } from '../pipeline/ports/timers';
+import { Runner } from '../pipeline/runner';
 import type { StepHandler } from '../pipeline/step-handler';
 import { slackLogger } from './app';
 import { Authorizer } from './authorize';
@@ -24,8 +22,8 @@ import { ChannelQueue } from './sender';
 export interface BotRuntimeDeps {
   config: Config;
   slack: Pick<SlackSettings, 'botToken' | 'apiUrl'>;
-  dynamodb: DynamoDBClient;
-  organizations: OrganizationsClient;
+  /** Built once by the entry point's composition root and shared with everything else it wires. */
+  ports: DataPorts;
   dispatcher: Dispatcher;
   timers: Timers;
   logger: Logger;
@@ -35,8 +33,13 @@ export interface BotRuntimeDeps {
    * instead, so its answers to Slack never wait for pacing.
    */
   notifier?: Notifier;
-  /** Step handlers (their onSignal decides approvals, CAPTCHA answers, "done"); the pipeline's by default. */
+  /**
+   * Steps this process runs itself. The bot Lambda runs none (it decides on signals by the catalogue's rules);
+   * the local stack and tests run the pipeline in the same process and pass its handlers.
+   */
   handlers?: Partial<Record<StepName, StepHandler>>;
+  /** The steps each worker can run, when the process differs from this code base's (tests with stand-ins). */
+  capabilities?: Record<Worker, readonly StepName[]>;
   workerId?: string;
   clock?: () => number;
   /** Minimum time between two messages in one channel (default 1 s). */
@@ -64,24 +67,22 @@ export function createSlackClient(
   });
 }
 
-/** Runner, store, Slack outbox, notifier and authorizer, wired the same way in Lambda, locally and in tests. */
+/** Runner, Slack outbox, notifier and authorizer over the given ports, wired alike in Lambda, locally and in tests. */
 export function createBotRuntime(deps: BotRuntimeDeps): BotRuntime {
   const clock = deps.clock ?? Date.now;
+  const { ports } = deps;
   const client = createSlackClient(deps.slack, deps.logger);
   const queue = new ChannelQueue({ paceMs: deps.paceMs, logger: deps.logger, clock });
   const outbox = new SlackOutbox(client, queue);
-  const store = new DynamoTeardownStore(deps.dynamodb, deps.config.tableName);
-  const orgs = new OrganizationsGateway(deps.organizations);
-  const quota = () => closeQuota(store, orgs, clock());
+  const quota = () => closeQuota(ports.ledger, ports.orgs, clock());
   const notifier = combineNotifiers(
     loggingNotifier(deps.logger),
-    deps.notifier ?? new SlackNotifier({ outbox, store, quota, clock, logger: deps.logger }),
+    deps.notifier ?? new SlackNotifier({ outbox, store: ports.teardowns, quota, clock, logger: deps.logger }),
   );
-  // (The pipeline Lambda builds the same notifier with createPipelineSlackNotifier.)
-  const runner = createRunner({
+  const runner = new Runner({
+    teardowns: ports.teardowns,
+    orgs: ports.orgs,
     config: deps.config,
-    dynamodb: deps.dynamodb,
-    organizations: deps.organizations,
     dispatcher: deps.dispatcher,
     timers: deps.timers,
     notifier,
@@ -90,6 +91,7 @@ export function createBotRuntime(deps: BotRuntimeDeps): BotRuntime {
     workerId: deps.workerId ?? `bot-${Math.random().toString(36).slice(2, 10)}`,
     clock,
     ...(deps.handlers ? { handlers: deps.handlers } : {}),
+    ...(deps.capabilities ? { capabilities: deps.capabilities } : {}),
   });
   const authorizer = new Authorizer(
     deps.config,
@@ -99,7 +101,8 @@ export function createBotRuntime(deps: BotRuntimeDeps): BotRuntime {
   return {
     config: deps.config,
     runner,
-    store,
+    teardowns: ports.teardowns,
+    idempotency: ports.idempotency,
     outbox,
     queue,
     notifier,

@@ -19,3 +19,26 @@ export function createLogger(serviceName: string, options: { logLevel?: string }
     jsonReplacerFn: redactingReplacer,
   });
 }
+
+/** The parts of Lambda's context the logger reads (request id, function name, memory, cold start). */
+export type LambdaContext = Parameters<Logger['addContext']>[0];
+
+/**
+ * Runs one invocation with its context on every log line: Lambda's request id and cold start, and the ids it is
+ * about (`teardownId` is also the correlation id that follows a teardown across Lambdas). Keys are dropped after.
+ */
+export async function withInvocationContext<T>(
+  logger: Logger,
+  context: LambdaContext | undefined,
+  keys: { accountId?: string; teardownId?: string },
+  work: () => Promise<T>,
+): Promise<T> {
+  if (context) logger.addContext(context);
+  logger.appendKeys(keys);
+  if (keys.teardownId) logger.setCorrelationId(keys.teardownId);
+  try {
+    return await work();
+  } finally {
+    logger.resetKeys();
+  }
+}

@@ -25,6 +25,8 @@ const SECRET_KEY_SUFFIXES = [
   'reseturl',
   'signature',
   'storagestate',
+  // Values signals hand to a later run (answers, codes, reset links): see Teardown.handoff.
+  'handoff',
 ];
 
 export function isSecretKey(key: string): boolean {

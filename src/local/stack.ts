@@ -9,7 +9,10 @@ import { EVENTS_PATH, type LocalBot, startLocalBot } from '../bot/local';
 import { createBotRuntime } from '../bot/runtime';
 import { type Config, loadConfig } from '../common/config';
 import { createLogger } from '../common/logger';
-import { createStateTable } from '../pipeline/state-table';
+import { awsDataPorts } from '../pipeline/adapters/aws-ports';
+import { createStateTable } from '../pipeline/adapters/dynamodb/state-table';
+import { pipelineStepHandlers } from '../pipeline/pipeline-steps';
+import type { DataPorts } from '../pipeline/ports/data-ports';
 import { buildOrganization, type DemoOrganization } from './demo-organization';
 import { InProcessDispatcher, InProcessTimers } from './in-process';
 import { type MotoServer, startMoto, useMotoInThisProcess } from './moto';
@@ -37,8 +40,7 @@ export interface LocalStack {
 
 /** moto with a demo organization and the state table: the AWS of the local stack. */
 interface LocalAws {
-  dynamodb: DynamoDBClient;
-  organizations: OrganizationsClient;
+  ports: DataPorts;
   org: DemoOrganization;
   tableName: string;
 }
@@ -60,7 +62,7 @@ async function startLocalAws(stops: Stops): Promise<LocalAws> {
   const org = await buildOrganization(organizations);
   const tableName = `sandbox-teardown-local-${randomUUID().slice(0, 8)}`;
   await createStateTable(dynamodb, tableName);
-  return { dynamodb, organizations, org, tableName };
+  return { ports: awsDataPorts({ dynamodb, organizations, tableName }), org, tableName };
 }
 
 /** The bot's runtime with the pipeline running in this process: hand-offs in-process, timers in real time. */
@@ -75,8 +77,9 @@ function localRuntime(
   const runtime = createBotRuntime({
     config,
     slack,
-    dynamodb: aws.dynamodb,
-    organizations: aws.organizations,
+    ports: aws.ports,
+    // The pipeline runs in this process: its steps are handled here.
+    handlers: pipelineStepHandlers(aws.ports),
     dispatcher,
     timers: new InProcessTimers(({ accountId }) => runtime.runner.advance(accountId), {
       clock: Date.now,

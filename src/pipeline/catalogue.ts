@@ -1,4 +1,12 @@
 import type { Deadlines, Strategy } from '../common/config';
+import { SIGNAL, type SignalName } from './signals';
+import type { WaitRules } from './step-handler';
+import { approvalRules } from './steps/approval';
+import { awaitClosedRules } from './steps/await-closed';
+import { awaitResetMailRules } from './steps/await-reset-mail';
+import { signInRules } from './steps/sign-in';
+import { verifyPhoneRules } from './steps/verify-phone';
+import { withPersonRules } from './wait-rules';
 
 export type StepName =
   | 'preflight'
@@ -31,20 +39,23 @@ export interface StepDefinition {
   /** What the step does, as shown to people. */
   title: string;
   worker: Worker;
-  /** Changes the account for good: preflight is checked again right before it acts. */
+  /** Changes the account for good: the account is checked again right before it acts. */
   destructive: boolean;
   /**
    * What that re-check accepts. `member`: a full preflight (ACTIVE member in an allowed OU, not protected).
    * `member-or-closing`: the same, but a close already under way (an earlier run's CloseAccount) is progress.
-   * `teardown-only`: the account has left the organization; only the teardown itself is checked.
-   * Default `member`.
+   * `left-organization`: the account must have left the organization (it is closed as its own root).
    */
-  recheck?: 'member' | 'member-or-closing' | 'teardown-only';
+  recheck?: 'member' | 'member-or-closing' | 'left-organization';
   /** How long a worker holds the step before another may take it over. */
   leaseMs: number;
   retry: RetryPolicy;
-  /** The configured deadline that bounds this step's waiting, if any. */
-  deadline?: keyof Deadlines;
+  /** The signal the step itself waits for, and the configured deadline of each such wait. */
+  waitsFor?: { signal: SignalName; deadline: keyof Deadlines };
+  /** A polling step: how long after the step started it may keep waiting for time to pass. */
+  pollsFor?: keyof Deadlines;
+  /** How signals and deadlines end the step's waits (its own, and the prompts people answer). */
+  rules: WaitRules;
 }
 
 const API_RETRY: RetryPolicy = { maxFailures: 5, baseDelayMs: 2_000, maxDelayMs: 60_000 };
@@ -53,52 +64,73 @@ const API_LEASE_MS = 2 * 60_000;
 // A browser step may run for the whole 15 minutes a Lambda invocation gets.
 const BROWSER_LEASE_MS = 16 * 60_000;
 
-function api(name: StepName, title: string, extra: Partial<StepDefinition> = {}): StepDefinition {
+type Extra = Partial<Omit<StepDefinition, 'rules'>> & { rules?: Partial<WaitRules> };
+
+function define(name: StepName, title: string, worker: Worker, { rules, ...extra }: Extra): StepDefinition {
+  const browser = worker === 'browser';
   return {
     name,
     title,
-    worker: 'pipeline',
+    worker,
     destructive: false,
-    leaseMs: API_LEASE_MS,
-    retry: API_RETRY,
+    leaseMs: browser ? BROWSER_LEASE_MS : API_LEASE_MS,
+    retry: browser ? BROWSER_RETRY : API_RETRY,
     ...extra,
+    rules: withPersonRules(rules),
   };
 }
-function browser(name: StepName, title: string, extra: Partial<StepDefinition> = {}): StepDefinition {
-  return {
-    name,
-    title,
-    worker: 'browser',
-    destructive: false,
-    leaseMs: BROWSER_LEASE_MS,
-    retry: BROWSER_RETRY,
-    ...extra,
-  };
-}
+const api = (name: StepName, title: string, extra: Extra = {}) => define(name, title, 'pipeline', extra);
+const browser = (name: StepName, title: string, extra: Extra = {}) => define(name, title, 'browser', extra);
 
 export const STEPS: Record<StepName, StepDefinition> = {
   preflight: api('preflight', 'Check the account may be torn down'),
-  approval: api('approval', 'Wait for a second person to approve', { deadline: 'approvalMs' }),
+  approval: api('approval', 'Wait for a second person to approve', {
+    waitsFor: { signal: SIGNAL.approval, deadline: 'approvalMs' },
+    rules: approvalRules,
+  }),
   'close-via-api': api('close-via-api', 'Close the account through Organizations', {
     destructive: true,
     recheck: 'member-or-closing',
   }),
-  'await-closed': api('await-closed', 'Wait until the account is no longer active', { deadline: 'closeMs' }),
+  'await-closed': api('await-closed', 'Wait until the account is no longer active', {
+    pollsFor: 'closeMs',
+    rules: awaitClosedRules,
+  }),
   'allow-password-recovery': api('allow-password-recovery', 'Allow root password recovery'),
-  'request-reset': browser('request-reset', 'Request a root password reset', { deadline: 'humanMs' }),
-  'await-reset-mail': api('await-reset-mail', 'Wait for the password reset mail', { deadline: 'mailMs' }),
+  'request-reset': browser('request-reset', 'Request a root password reset'),
+  'await-reset-mail': api('await-reset-mail', 'Wait for the password reset mail', {
+    waitsFor: { signal: SIGNAL.resetLink, deadline: 'mailMs' },
+    rules: awaitResetMailRules,
+  }),
   'set-password': browser('set-password', 'Set the root password'),
-  'sign-in': browser('sign-in', 'Sign in as root', { deadline: 'humanMs' }),
-  'complete-signup': browser('complete-signup', 'Complete the billing sign-up', { deadline: 'humanMs' }),
-  'verify-phone': browser('verify-phone', 'Verify the phone number', { deadline: 'humanMs' }),
+  'sign-in': browser('sign-in', 'Sign in as root', {
+    waitsFor: { signal: SIGNAL.signInCode, deadline: 'mailMs' },
+    rules: signInRules,
+  }),
+  'complete-signup': browser('complete-signup', 'Complete the billing sign-up'),
+  'verify-phone': browser('verify-phone', 'Verify the phone number', {
+    // The code may come from a person who took the call on their own phone: people's deadline.
+    waitsFor: { signal: SIGNAL.phoneCode, deadline: 'humanMs' },
+    rules: verifyPhoneRules,
+  }),
   'remove-from-org': api('remove-from-org', 'Remove the account from the organization', {
     destructive: true,
+    recheck: 'member',
   }),
   'close-as-root': browser('close-as-root', 'Close the account as root', {
     destructive: true,
-    deadline: 'humanMs',
+    recheck: 'left-organization',
   }),
   cleanup: api('cleanup', 'Clean up and summarise'),
+};
+
+/**
+ * The steps each worker of this code base runs today. A strategy that needs any other, or a worker this
+ * deployment does not have, is refused before anyone approves it.
+ */
+export const IMPLEMENTED_STEPS: Record<Worker, readonly StepName[]> = {
+  pipeline: ['preflight', 'approval', 'close-via-api', 'await-closed', 'await-reset-mail', 'cleanup'],
+  browser: [],
 };
 
 export const STRATEGY_STEPS: Record<Strategy, readonly StepName[]> = {

@@ -1,5 +1,5 @@
-import type { OrganizationsGateway } from './organizations';
-import { CLOSE_WINDOW_MS, type TeardownStore } from './store';
+import { CLOSE_WINDOW_MS, type CloseLedger } from './ports/close-ledger';
+import type { Organizations } from './ports/organizations';
 
 export interface CloseQuota {
   /** Closes this tool made in the last 30 days. */
@@ -16,12 +16,12 @@ export function closeQuotaLimit(memberCount: number): number {
 }
 
 export async function closeQuota(
-  store: TeardownStore,
-  orgs: OrganizationsGateway,
+  ledger: CloseLedger,
+  orgs: Pick<Organizations, 'activeMemberCount'>,
   now: number,
 ): Promise<CloseQuota> {
   const [closes, members] = await Promise.all([
-    store.closesSince(now - CLOSE_WINDOW_MS),
+    ledger.closesSince(now - CLOSE_WINDOW_MS),
     orgs.activeMemberCount(),
   ]);
   const limit = closeQuotaLimit(members);
@@ -41,8 +41,8 @@ export async function closeQuota(
  * When to try CloseAccount again after AWS said the quota is used up: when the oldest close we made leaves
  * the window. Closes made outside this tool are invisible to the ledger; then try again in a day.
  */
-export async function nextCloseAttemptAt(store: TeardownStore, now: number): Promise<number> {
-  const closes = await store.closesSince(now - CLOSE_WINDOW_MS);
+export async function nextCloseAttemptAt(ledger: CloseLedger, now: number): Promise<number> {
+  const closes = await ledger.closesSince(now - CLOSE_WINDOW_MS);
   if (closes.length === 0) return now + 86_400_000;
   const oldest = Math.min(...closes.map((c) => c.closedAt));
   return Math.max(now + 60_000, oldest + CLOSE_WINDOW_MS);

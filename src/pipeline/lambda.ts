@@ -1,57 +1,55 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { createPipelineSlackNotifier, loadPostingSettings } from '../bot/pipeline-notifier';
+import { SlackNotifier } from '../bot/notifier';
+import { SlackOutbox } from '../bot/outbox';
+import { loadPostingSettings } from '../bot/pipeline-notifier';
+import { createSlackClient } from '../bot/runtime';
 import { secretsManagerReader } from '../bot/secrets';
+import { ChannelQueue } from '../bot/sender';
 import { loadConfig, loadLambdaWiring } from '../common/config';
 import { createStepMetrics } from '../common/emf-metrics';
-import { createLogger } from '../common/logger';
-import { combineNotifiers, createRunner, handlePipelineEvent, loggingNotifier } from './core';
-import { isPipelineEvent } from './events';
-import { LambdaDispatcher } from './lambda-dispatcher';
-import { SchedulerTimers } from './scheduler-timers';
+import { createLogger, type LambdaContext, withInvocationContext } from '../common/logger';
+import { awsDataPorts } from './adapters/aws-ports';
+import { lambdaHandOff } from './adapters/lambda-hand-off';
+import { closeQuota } from './close-quota';
+import { eventKeys, handlePipelineEvent } from './event-handler';
+import { combineNotifiers, loggingNotifier } from './notifiers';
+import { pipelineStepHandlers } from './pipeline-steps';
+import { Runner } from './runner';
 
-// Wiring only: built once per container, the work is in core.ts and runner.ts.
+// The composition root of the pipeline Lambda: every adapter is built here, once per container.
 const config = loadConfig();
 const wiring = loadLambdaWiring();
 const slack = await loadPostingSettings(process.env, secretsManagerReader());
 const logger = createLogger('pipeline');
-const metrics = createStepMetrics();
-const dynamodb = new DynamoDBClient({ region: config.region });
-const organizations = new OrganizationsClient({ region: config.region });
-const slackNotifier = createPipelineSlackNotifier({
-  slack,
-  dynamodb,
-  organizations,
+const ports = awsDataPorts({
+  dynamodb: new DynamoDBClient({ region: config.region }),
+  organizations: new OrganizationsClient({ region: config.region }),
   tableName: config.tableName,
+});
+const { dispatcher, timers } = lambdaHandOff(wiring, config.region);
+const slackNotifier = new SlackNotifier({
+  outbox: new SlackOutbox(createSlackClient(slack, logger), new ChannelQueue({ logger })),
+  store: ports.teardowns,
+  quota: () => closeQuota(ports.ledger, ports.orgs, Date.now()),
   logger,
 });
-const runner = createRunner({
+const runner = new Runner({
+  ...ports,
   config,
-  dynamodb,
-  organizations,
-  dispatcher: new LambdaDispatcher(new LambdaClient({ region: config.region }), {
-    pipeline: wiring.pipelineFunctionName,
-    browser: wiring.browserFunctionName,
-  }),
-  timers: new SchedulerTimers({
-    region: config.region,
-    functionArn: wiring.pipelineFunctionArn,
-    roleArn: wiring.schedulerRoleArn,
-    group: wiring.schedulerGroup,
-  }),
+  dispatcher,
+  timers,
   // Every transition this worker makes is shown in the teardown's Slack thread.
   notifier: combineNotifiers(loggingNotifier(logger), slackNotifier),
   logger,
-  metrics,
+  metrics: createStepMetrics(),
+  handlers: pipelineStepHandlers(ports),
   workerId: `pipeline-${randomUUID().slice(0, 8)}`,
 });
 
-export async function handler(event: unknown): Promise<unknown> {
-  if (!isPipelineEvent(event)) {
-    logger.error('unknown pipeline event', { event });
-    return { error: 'unknown event' };
-  }
-  return handlePipelineEvent(runner, event, logger, slackNotifier);
+export async function handler(event: unknown, context?: LambdaContext): Promise<unknown> {
+  return withInvocationContext(logger, context, eventKeys(event), () =>
+    handlePipelineEvent(runner, event, logger, slackNotifier),
+  );
 }

@@ -1,6 +1,7 @@
 import type { AccountId } from '../common/account-id';
 import type { Strategy } from '../common/config';
 import type { StepName } from './catalogue';
+import type { SignalName } from './signals';
 
 /** The teardown as a whole. Everything but `active` is final. */
 export type TeardownStatus =
@@ -26,12 +27,14 @@ export interface AccountSummary {
   state: string;
 }
 
-/** A person's or a component's decision on a waiting step. */
+/** What a waiting step waits for: a signal (until its deadline), or only for time to pass. */
 export interface Wait {
-  /** The signal that ends the wait early, if any (approval, mail-link, captcha-answer, human). */
-  signal?: string;
+  /** The signal that ends the wait, if any; without one the step runs again at `until`. */
+  signal?: SignalName;
   /** When the wait ends by itself: the step runs again, or its deadline rule applies. */
   until: number;
+  /** When the wait began. */
+  since?: number;
   reason: string;
 }
 
@@ -77,6 +80,13 @@ export interface Teardown {
   outcome?: string;
   /** Non-secret facts steps keep for later steps (e.g. when CloseAccount was accepted). */
   data: Record<string, string | number | boolean>;
+  /**
+   * Values signals handed over for a later run (answers, codes, links): never logged, shown, or sent with a
+   * notice; removed by cleanup.
+   */
+  handoff?: Record<string, string>;
+  /** How often the teardown went back to each step (bounded; then a person decides). */
+  backSteps?: Partial<Record<StepName, number>>;
 }
 
 /** One entry of the append-only log: who did what, when, at which step. */

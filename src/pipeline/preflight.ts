@@ -3,7 +3,7 @@ import type { Config } from '../common/config';
 import { formatDuration } from '../common/duration';
 import { PreflightRefusedError } from '../common/errors';
 import type { AccountSummary } from './model';
-import type { OrganizationsGateway } from './organizations';
+import type { Organizations } from './ports/organizations';
 
 /** States an account passes through once CloseAccount was accepted. */
 export const CLOSING_STATES = new Set(['PENDING_CLOSURE', 'SUSPENDED', 'CLOSED']);
@@ -16,7 +16,7 @@ const NOT_PROTECTING = new Set(['false', 'no', '0', 'off']);
  * every destructive step. Throws PreflightRefusedError with the reason; returns what people should see.
  */
 export async function preflight(
-  orgs: OrganizationsGateway,
+  orgs: Pick<Organizations, 'managementAccountId' | 'describeAccount' | 'parentChain' | 'tags'>,
   config: Pick<Config, 'allowedParentIds' | 'protectTagKey'>,
   accountId: AccountId,
   options: { closingIsFine?: boolean } = {},

@@ -11,28 +11,48 @@ import {
   TeardownNotFoundError,
   userMessage,
 } from '../common/errors';
-import type { StepMetrics } from '../common/metrics';
-import { retryDelayMs, STEPS, STRATEGY_STEPS, type StepName, type Worker } from './catalogue';
+import { noStepMetrics, type StepMetrics } from '../common/metrics';
+import {
+  IMPLEMENTED_STEPS,
+  retryDelayMs,
+  STEPS,
+  STRATEGY_STEPS,
+  type StepDefinition,
+  type StepName,
+  type Worker,
+} from './catalogue';
 import type { AccountSummary, Teardown, TeardownEvent } from './model';
-import type { OrganizationsGateway } from './organizations';
 import type { Dispatcher, WorkItem } from './ports/dispatcher';
 import type { Notifier } from './ports/notifier';
+import type { Organizations } from './ports/organizations';
+import type { TeardownStore } from './ports/teardown-store';
 import type { Timers } from './ports/timers';
 import { preflight } from './preflight';
-import { applyFailure, applyOutcome, cancel, claim, newTeardown, type Transition } from './state';
-import type { Signal, StepContext, StepHandler, StepOutcome } from './step-handler';
-import type { TeardownStore } from './store';
+import { SIGNAL_SENDER, type Signal, type SignalName } from './signals';
+import {
+  applyFailure,
+  applyOutcome,
+  cancel,
+  claim,
+  type DeadlineOf,
+  newTeardown,
+  type Transition,
+} from './state';
+import type { DecisionContext, StepContext, StepHandler, StepOutcome } from './step-handler';
 
 export interface RunnerDeps {
-  store: TeardownStore;
-  orgs: OrganizationsGateway;
+  teardowns: TeardownStore;
+  orgs: Organizations;
   config: Config;
   dispatcher: Dispatcher;
   timers: Timers;
   notifier: Notifier;
   logger: Logger;
-  metrics: StepMetrics;
-  handlers: Partial<Record<StepName, StepHandler>>;
+  metrics?: StepMetrics;
+  /** The handlers of the steps this process runs itself (none in the bot: it only decides on signals). */
+  handlers?: Partial<Record<StepName, StepHandler>>;
+  /** The steps each worker can run (default: what this code base implements). */
+  capabilities?: Record<Worker, readonly StepName[]>;
   /** Identifies this worker in leases and the event log. */
   workerId: string;
   clock?: () => number;
@@ -52,6 +72,12 @@ export type AdvanceResult =
   | { ran: true; step: StepName; teardown: Teardown }
   | { ran: false; why: 'not-found' | 'ended' | 'waiting' | 'busy' | 'lost-claim' | 'handed-off' };
 
+/** A new teardown, and whether it was handed to the pipeline (if not, the sweeper starts it within minutes). */
+export interface RequestResult {
+  teardown: Teardown;
+  handedOff: boolean;
+}
+
 /**
  * Drives teardowns step by step. Every change is a conditional write on the record's version, so any number of
  * workers may call `advance` for the same account at once: exactly one of them runs the step.
@@ -59,14 +85,20 @@ export type AdvanceResult =
 export class Runner {
   private readonly clock: () => number;
   private readonly random: () => number;
+  private readonly handlers: Partial<Record<StepName, StepHandler>>;
+  private readonly capabilities: Record<Worker, readonly StepName[]>;
+  private readonly metrics: StepMetrics;
 
   constructor(private readonly deps: RunnerDeps) {
     this.clock = deps.clock ?? Date.now;
     this.random = deps.random ?? Math.random;
+    this.handlers = deps.handlers ?? {};
+    this.capabilities = deps.capabilities ?? IMPLEMENTED_STEPS;
+    this.metrics = deps.metrics ?? noStepMetrics;
   }
 
   /** Starts a teardown (preflight comes first, in the pipeline). A malformed id is refused before anything is written. */
-  async request(input: TeardownRequest): Promise<Teardown> {
+  async request(input: TeardownRequest): Promise<RequestResult> {
     const accountId = parseAccountId(input.accountId);
     const { next, event } = newTeardown({
       accountId,
@@ -77,9 +109,9 @@ export class Runner {
       slack: input.slack,
       now: this.clock(),
     });
-    await this.deps.store.create(next, event);
-    await this.afterTransition(undefined, { next, event });
-    return next;
+    await this.deps.teardowns.create(next, event);
+    const handedOff = await this.afterTransition(undefined, { next, event });
+    return { teardown: next, handedOff };
   }
 
   /** Preflight alone, changing nothing: for dry runs and status views. */
@@ -88,23 +120,24 @@ export class Runner {
   }
 
   /**
-   * Steps of a strategy that this deployment has no handler for (pipeline steps only: browser steps are the
-   * browser worker's). A strategy with any is refused up front instead of failing after approval.
+   * Steps of a strategy this deployment cannot run: no worker configured for them, or not implemented by it.
+   * A strategy with any is refused up front instead of failing after approval.
    */
   unavailableSteps(strategy: Strategy): StepName[] {
-    return STRATEGY_STEPS[strategy].filter(
-      (step) => STEPS[step].worker === 'pipeline' && !this.deps.handlers[step],
-    );
+    return STRATEGY_STEPS[strategy].filter((step) => {
+      const { worker } = STEPS[step];
+      return !this.deps.dispatcher.workers.has(worker) || !this.capabilities[worker].includes(step);
+    });
   }
 
   get(accountId: AccountId): Promise<Teardown | undefined> {
-    return this.deps.store.get(accountId);
+    return this.deps.teardowns.get(accountId);
   }
 
   /** Runs the teardown's current step if it is due and belongs to `worker`; otherwise hands it on or does nothing. */
   async advance(accountIdInput: string, worker: Worker = 'pipeline'): Promise<AdvanceResult> {
     const accountId = parseAccountId(accountIdInput);
-    const current = await this.deps.store.get(accountId);
+    const current = await this.deps.teardowns.get(accountId);
     if (!current) return { ran: false, why: 'not-found' };
     if (current.status !== 'active') return { ran: false, why: 'ended' };
     const now = this.clock();
@@ -114,23 +147,21 @@ export class Runner {
       return { ran: false, why: 'busy' };
 
     const definition = STEPS[current.step];
+    const log = this.logFor(current);
     if (definition.worker !== worker) {
-      await this.deps.dispatcher.dispatch(definition.worker, workItem(current));
+      if (!this.deps.dispatcher.workers.has(definition.worker)) {
+        // Nothing would ever run it: say so once instead of failing on every sweep.
+        await this.tryWrite(current, this.failureTransition(current, new StepUnavailableError(current.step)));
+        return { ran: false, why: 'ended' };
+      }
+      await this.handOff(definition.worker, current, log);
       return { ran: false, why: 'handed-off' };
     }
     if (current.stepStatus === 'running' && current.failures + 1 >= definition.retry.maxFailures) {
       // The step's workers keep dying: stop instead of looping forever.
       const message = `Step ${current.step} did not finish: its worker stopped ${current.failures + 1} times.`;
-      await this.write(
-        current,
-        applyFailure(
-          current,
-          message,
-          { retryable: false, maxFailures: 0, delayMs: 0 },
-          this.deps.workerId,
-          now,
-        ),
-      );
+      const stop = { retryable: false, maxFailures: 0, delayMs: 0 };
+      await this.write(current, applyFailure(current, message, stop, this.deps.workerId, now));
       return { ran: false, why: 'ended' };
     }
 
@@ -138,28 +169,28 @@ export class Runner {
     if (!(await this.tryWrite(current, claimed))) return { ran: false, why: 'lost-claim' };
 
     const started = this.clock();
-    const handler = this.deps.handlers[current.step];
     const working: Teardown = structuredClone(claimed.next);
-    const ctx = this.context(working);
     let transition: Transition;
     try {
-      if (!handler) throw new StepUnavailableError(current.step);
-      const signalWaitEnded = current.stepStatus === 'waiting' && current.wait?.signal !== undefined;
-      let outcome: StepOutcome;
-      if (signalWaitEnded && handler.onDeadline) {
-        outcome = handler.onDeadline(ctx);
-      } else {
-        if (definition.destructive) await this.recheckBeforeDestroying(working);
-        outcome = await handler.run(ctx);
-      }
-      transition = applyOutcome(working, outcome, this.deps.workerId, this.clock());
+      // A wait for a signal whose deadline passed is decided by the step's rules, without running it.
+      const waitedFor = current.stepStatus === 'waiting' ? current.wait?.signal : undefined;
+      // (Deadline rules see the wait that ended; claiming the step cleared it from the working copy.)
+      const outcome = waitedFor
+        ? definition.rules.onDeadline(this.decision({ ...working, wait: current.wait }), waitedFor)
+        : await this.run(definition, working, log);
+      transition = applyOutcome(
+        working,
+        outcome,
+        this.deps.workerId,
+        this.clock(),
+        this.deadlineOf(definition),
+      );
     } catch (error) {
-      transition = this.failureTransition(working, error);
+      transition = this.failureTransition(working, error, log);
     }
     const durationMs = this.clock() - started;
-    this.deps.metrics.stepFinished(current.step, transition.event.action, durationMs);
-    this.deps.logger.info('step finished', {
-      accountId,
+    this.metrics.stepFinished(current.step, transition.event.action, durationMs);
+    log.info('step finished', {
       step: current.step,
       attempt: claimed.next.attempt,
       outcome: transition.event.action,
@@ -168,9 +199,8 @@ export class Runner {
     });
 
     if (!(await this.tryWrite(claimed.next, transition))) {
-      const latest = await this.deps.store.get(accountId);
-      this.deps.logger.warn('step outcome not saved: the teardown changed while the step ran', {
-        accountId,
+      const latest = await this.deps.teardowns.get(accountId);
+      log.warn('step outcome not saved: the teardown changed while the step ran', {
         step: current.step,
         status: latest?.status,
       });
@@ -180,12 +210,13 @@ export class Runner {
   }
 
   /**
-   * Ends a wait with a signal (approval, mail link, CAPTCHA answer, a person's "done"). The first signal wins;
-   * a repeat, a late one or one for another wait gets NotWaitingError and changes nothing.
+   * Ends a wait with a signal (approval, mail link, CAPTCHA answer, a person's "done"), decided by the step's
+   * declared rules: no step code runs here. The first signal wins; a repeat, a late one or one for another wait
+   * gets NotWaitingError and changes nothing.
    */
   async resume(accountIdInput: string, signal: Signal): Promise<Teardown> {
     const accountId = parseAccountId(accountIdInput);
-    const current = await this.deps.store.get(accountId);
+    const current = await this.deps.teardowns.get(accountId);
     if (!current) throw new TeardownNotFoundError(accountId);
     if (current.status !== 'active')
       throw new NotWaitingError(`The teardown of ${accountId} has ended (${current.status}).`);
@@ -196,14 +227,17 @@ export class Runner {
     }
     const now = this.clock();
     if (now >= current.wait.until) {
-      await this.deps.dispatcher.dispatch('pipeline', workItem(current));
+      await this.handOff('pipeline', current, this.logFor(current));
       throw new NotWaitingError(`The wait for ${signal.name} on ${accountId} has expired.`);
     }
-    const handler = this.deps.handlers[current.step];
-    if (!handler?.onSignal) throw new StepUnavailableError(current.step);
+    const definition = STEPS[current.step];
+    const rule = definition.rules.onSignal[signal.name] as
+      | ((ctx: DecisionContext, signal: Signal) => StepOutcome)
+      | undefined;
+    if (!rule) throw new StepUnavailableError(current.step);
     const working: Teardown = structuredClone(current);
-    const outcome = handler.onSignal(this.context(working), signal);
-    const transition = applyOutcome(working, outcome, signal.actor, now);
+    const outcome = rule(this.decision(working), signal);
+    const transition = applyOutcome(working, outcome, signal.actor, now, this.deadlineOf(definition));
     if (!(await this.tryWrite(current, transition))) {
       throw new NotWaitingError(`Someone else answered first; the teardown of ${accountId} has moved on.`);
     }
@@ -214,7 +248,7 @@ export class Runner {
   async cancel(accountIdInput: string, actor: string, reason = `Cancelled by ${actor}.`): Promise<Teardown> {
     const accountId = parseAccountId(accountIdInput);
     for (;;) {
-      const current = await this.deps.store.get(accountId);
+      const current = await this.deps.teardowns.get(accountId);
       if (!current) throw new TeardownNotFoundError(accountId);
       if (current.status !== 'active')
         throw new NotWaitingError(`The teardown of ${accountId} has already ended (${current.status}).`);
@@ -229,7 +263,7 @@ export class Runner {
     let woken = 0;
     let cursor: string | undefined;
     do {
-      const page = await this.deps.store.list('active', { cursor, limit: 100 });
+      const page = await this.deps.teardowns.list('active', { cursor, limit: 100 });
       for (const teardown of page.items) {
         const due =
           (teardown.stepStatus === 'running' && (teardown.lease?.expiresAt ?? 0) <= now) ||
@@ -237,7 +271,7 @@ export class Runner {
           (teardown.stepStatus === 'pending' && now - teardown.updatedAt > 60_000);
         if (due) {
           woken++;
-          await this.deps.dispatcher.dispatch('pipeline', workItem(teardown));
+          await this.handOff('pipeline', teardown, this.logFor(teardown));
         }
       }
       cursor = page.cursor;
@@ -246,32 +280,66 @@ export class Runner {
   }
 
   events(teardown: Teardown): Promise<TeardownEvent[]> {
-    return this.deps.store.events(teardown.accountId, teardown.teardownId);
+    return this.deps.teardowns.events(teardown.accountId, teardown.teardownId);
   }
 
-  private context(teardown: Teardown): StepContext {
-    const { config, orgs, store, logger } = this.deps;
+  /** The step's own run, bounded by its declared polling limit. */
+  private async run(definition: StepDefinition, working: Teardown, log: Logger): Promise<StepOutcome> {
+    const handler = this.handlers[definition.name];
+    if (!handler) throw new StepUnavailableError(definition.name);
+    if (definition.destructive) await this.recheckBeforeDestroying(working);
+    const outcome = await handler.run(this.context(working, log));
+    if (outcome.type !== 'wait' || !definition.pollsFor) return outcome;
+    const limit = working.stepStartedAt + this.deps.config.deadlines[definition.pollsFor];
+    if (this.clock() < limit) return { ...outcome, until: Math.min(outcome.until, limit) };
+    working.data = { ...working.data, ...outcome.data };
+    return definition.rules.onDeadline(this.decision(working), undefined);
+  }
+
+  /** When a wait for a signal ends by itself: the step's declared deadline, or the people's. */
+  private deadlineOf(definition: StepDefinition): DeadlineOf {
+    return (signal: SignalName) => {
+      const { deadlines } = this.deps.config;
+      if (definition.waitsFor?.signal === signal)
+        return this.clock() + deadlines[definition.waitsFor.deadline];
+      if (SIGNAL_SENDER[signal] === 'person') return this.clock() + deadlines.humanMs;
+      throw new Error(`step ${definition.name} waits for ${signal} without declaring it`);
+    };
+  }
+
+  private decision(teardown: Teardown): DecisionContext {
+    return { teardown, now: this.clock(), config: this.deps.config };
+  }
+
+  private context(teardown: Teardown, logger: Logger): StepContext {
     return {
       teardown,
       now: this.clock(),
-      config,
-      orgs,
-      store,
+      config: this.deps.config,
       logger,
       random: this.random,
       canRun: (strategy) => this.unavailableSteps(strategy).length === 0,
     };
   }
 
-  /** Right before a destructive step acts: the account still passes preflight, and the teardown is still ours. */
+  /** Log lines about one teardown carry its ids, set once here rather than passed by hand. */
+  private logFor(teardown: Teardown): Logger {
+    return this.deps.logger.createChild({
+      persistentKeys: { accountId: teardown.accountId, teardownId: teardown.teardownId },
+    });
+  }
+
+  /** Right before a destructive step acts: the account is still what the step expects, and the teardown is ours. */
   private async recheckBeforeDestroying(working: Teardown): Promise<void> {
     const recheck = STEPS[working.step].recheck ?? 'member';
-    if (recheck !== 'teardown-only') {
+    if (recheck === 'left-organization') {
+      await this.recheckLeftOrganization(working);
+    } else {
       working.summary = await preflight(this.deps.orgs, this.deps.config, working.accountId, {
         closingIsFine: recheck === 'member-or-closing',
       });
     }
-    const latest = await this.deps.store.get(working.accountId);
+    const latest = await this.deps.teardowns.get(working.accountId);
     if (latest?.version !== working.version || latest.status !== 'active') {
       throw new ConflictError(
         `The teardown of ${working.accountId} changed (${latest?.status ?? 'gone'}); not acting.`,
@@ -279,7 +347,36 @@ export class Runner {
     }
   }
 
-  private failureTransition(working: Teardown, error: unknown): Transition {
+  /**
+   * Closing as root comes after the removal: the account must no longer be in this organization, must never be
+   * the management account, and must be the one this teardown's preflight saw.
+   */
+  private async recheckLeftOrganization(working: Teardown): Promise<void> {
+    const { accountId } = working;
+    const [managementId, member] = await Promise.all([
+      this.deps.orgs.managementAccountId(),
+      this.deps.orgs.describeAccount(accountId),
+    ]);
+    if (managementId === accountId) {
+      throw new PreflightRefusedError(
+        `${accountId} is the organization's management account; it is never torn down.`,
+      );
+    }
+    if (member) {
+      throw new PreflightRefusedError(
+        `${accountId} (${member.name}) is still a member of the organization; it is closed as root only after its removal.`,
+      );
+    }
+    if (working.summary?.accountId !== accountId) {
+      throw new PreflightRefusedError(`${accountId} was never checked by this teardown's preflight.`);
+    }
+  }
+
+  private failureTransition(
+    working: Teardown,
+    error: unknown,
+    log: Logger = this.logFor(working),
+  ): Transition {
     const definition = STEPS[working.step];
     if (error instanceof PreflightRefusedError) {
       return applyOutcome(
@@ -287,15 +384,11 @@ export class Runner {
         { type: 'end', status: 'refused', reason: `Stopped before ${working.step}: ${error.message}` },
         this.deps.workerId,
         this.clock(),
+        this.deadlineOf(definition),
       );
     }
-    if (!(error instanceof TeardownError)) {
-      this.deps.logger.error('step failed unexpectedly', {
-        accountId: working.accountId,
-        step: working.step,
-        error,
-      });
-    }
+    if (!(error instanceof TeardownError))
+      log.error('step failed unexpectedly', { step: working.step, error });
     const retryable = error instanceof TeardownError ? error.retryable : true;
     const message = error instanceof TeardownError ? error.message : userMessage(error);
     return applyFailure(
@@ -323,35 +416,58 @@ export class Runner {
   }
 
   private async write(current: Teardown, transition: Transition): Promise<void> {
-    await this.deps.store.transition(current.version, transition.next, transition.event);
+    await this.deps.teardowns.transition(current.version, transition.next, transition.event);
     await this.afterTransition(current, transition);
   }
 
-  /** Tells the notifier and hands the teardown on: to a worker now, or to a timer for later. */
+  /**
+   * After a saved transition: tells the notifier and hands the teardown on, to a worker now or to a timer for
+   * later. Neither may undo what was saved: a failure is logged, and the sweeper picks the teardown up.
+   * Returns whether the hand-off went out.
+   */
   private async afterTransition(
     previous: Teardown | undefined,
     { next, event, screenshot }: Transition,
-  ): Promise<void> {
+  ): Promise<boolean> {
+    const log = this.logFor(next);
     try {
+      // What signals handed over is never passed on with a notice.
+      const { handoff: _secret, ...shown } = next;
       await this.deps.notifier.notify({
-        teardown: next,
-        previous,
+        teardown: shown,
+        previous: previous && { ...previous, handoff: undefined },
         event,
         ...(screenshot ? { screenshot } : {}),
       });
     } catch (error) {
       // Showing progress must never stop the teardown itself.
-      this.deps.logger.warn('notifier failed', { accountId: next.accountId, error });
+      log.warn('notifier failed', { error });
     }
-    if (next.status !== 'active') return;
-    if (next.stepStatus === 'pending') {
-      await this.deps.dispatcher.dispatch(STEPS[next.step].worker, workItem(next));
-    } else if (next.stepStatus === 'waiting' && next.wait) {
-      await this.deps.timers.schedule({
-        ...workItem(next),
-        at: next.wait.until,
-        key: `${next.teardownId}-${next.version}`,
-      });
+    if (next.status !== 'active') return true;
+    if (next.stepStatus === 'pending') return this.handOff(STEPS[next.step].worker, next, log);
+    if (next.stepStatus === 'waiting' && next.wait) {
+      try {
+        await this.deps.timers.schedule({
+          ...workItem(next),
+          at: next.wait.until,
+          key: `${next.teardownId}-${next.version}`,
+        });
+      } catch (error) {
+        log.error('timer not set; the sweeper will wake the teardown', { error, until: next.wait.until });
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Hands the teardown to a worker; a failed hand-off is logged and left to the sweeper. */
+  private async handOff(worker: Worker, teardown: Teardown, log: Logger): Promise<boolean> {
+    try {
+      await this.deps.dispatcher.dispatch(worker, workItem(teardown));
+      return true;
+    } catch (error) {
+      log.error('hand-off failed; the sweeper will pick the teardown up', { worker, error });
+      return false;
     }
   }
 }

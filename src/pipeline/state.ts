@@ -1,8 +1,9 @@
 import type { AccountId } from '../common/account-id';
 import type { Strategy } from '../common/config';
-import { nextStep, STRATEGY_STEPS, type StepName } from './catalogue';
+import { nextStep, STEPS, STRATEGY_STEPS, type StepName } from './catalogue';
 import type { Teardown, TeardownEvent } from './model';
-import type { Screenshot, StepOutcome } from './step-handler';
+import { SIGNAL, type SignalName } from './signals';
+import type { Handoff, Screenshot, StepOutcome } from './step-handler';
 
 /**
  * Pure state changes of a teardown. Each returns the next record (version + 1) and the event that explains it;
@@ -99,22 +100,60 @@ function stepsDoneBefore(strategy: Strategy, step: StepName): Set<StepName> {
   return new Set(steps.slice(0, Math.max(0, steps.indexOf(step))));
 }
 
-/** Records what a step run, a signal or a deadline decided. */
+/** When a wait for a signal ends by itself: from the step's declared deadline, or the people's one. */
+export type DeadlineOf = (signal: SignalName) => number;
+
+function withHandoff(current: Teardown, handoff: Handoff | undefined): Teardown['handoff'] {
+  if (!handoff) return current.handoff;
+  const merged: Record<string, string> = { ...current.handoff };
+  for (const [key, value] of Object.entries(handoff)) {
+    if (value === null) delete merged[key];
+    else merged[key] = value;
+  }
+  return Object.keys(merged).length > 0 ? merged : undefined;
+}
+
+function waitingFor(
+  current: Teardown,
+  now: number,
+  actor: string,
+  wait: { signal?: SignalName; until: number; reason: string },
+  changes: Partial<Teardown> = {},
+  screenshot?: Screenshot,
+): Transition {
+  const next = bump(current, now, {
+    lease: undefined,
+    stepStatus: 'waiting',
+    wait: { ...wait, since: now },
+    failures: 0,
+    ...changes,
+  });
+  const event = eventFor(next, now, actor, 'waiting', 'waiting', wait.reason);
+  return screenshot ? { next, event, screenshot } : { next, event };
+}
+
+/**
+ * Records what a step run, a signal or a deadline decided. `deadlineOf` tells when a wait for a signal ends by
+ * itself (declared once, in the catalogue).
+ */
 export function applyOutcome(
   current: Teardown,
   outcome: StepOutcome,
   actor: string,
   now: number,
+  deadlineOf: DeadlineOf,
 ): Transition {
   const base = { lease: undefined, wait: undefined };
   switch (outcome.type) {
     case 'done': {
       const data = { ...current.data, ...outcome.data };
+      const handoff = withHandoff(current, outcome.handoff);
       const following = nextStep(current.strategy, current.step);
       const next = following
         ? bump(current, now, {
             ...base,
             data,
+            handoff,
             step: following,
             stepStatus: 'pending',
             stepStartedAt: now,
@@ -125,6 +164,7 @@ export function applyOutcome(
         : bump(current, now, {
             ...base,
             data,
+            handoff,
             status: 'succeeded',
             stepStatus: 'succeeded',
             endedAt: now,
@@ -137,21 +177,55 @@ export function applyOutcome(
       event.attempt = current.attempt;
       return outcome.screenshot ? { next, event, screenshot: outcome.screenshot } : { next, event };
     }
-    case 'wait': {
-      const wait = {
-        until: outcome.until,
-        reason: outcome.reason,
-        ...(outcome.signal ? { signal: outcome.signal } : {}),
-      };
+    case 'wait':
+      return waitingFor(
+        current,
+        now,
+        actor,
+        { until: outcome.until, reason: outcome.reason },
+        { data: { ...current.data, ...outcome.data } },
+        outcome.screenshot,
+      );
+    case 'await':
+      return waitingFor(
+        current,
+        now,
+        actor,
+        { signal: outcome.signal, until: deadlineOf(outcome.signal), reason: outcome.reason },
+        { data: { ...current.data, ...outcome.data } },
+        outcome.screenshot,
+      );
+    case 'rerun': {
       const next = bump(current, now, {
         ...base,
-        stepStatus: 'waiting',
-        wait,
+        stepStatus: 'pending',
         failures: 0,
-        data: { ...current.data, ...outcome.data },
+        handoff: withHandoff(current, outcome.handoff),
       });
-      const event = eventFor(next, now, actor, 'waiting', 'waiting', outcome.reason);
-      return outcome.screenshot ? { next, event, screenshot: outcome.screenshot } : { next, event };
+      return { next, event: eventFor(next, now, actor, 'rerun', 'pending', outcome.reason) };
+    }
+    case 'back-to': {
+      const times = current.backSteps?.[outcome.step] ?? 0;
+      if (times >= outcome.max || !STRATEGY_STEPS[current.strategy].includes(outcome.step)) {
+        // Going round in circles helps no one: a person decides (Done / Retry / Abort).
+        return waitingFor(current, now, actor, {
+          signal: SIGNAL.human,
+          until: deadlineOf(SIGNAL.human),
+          reason: `${outcome.reason}; went back to ${STEPS[outcome.step].title.toLowerCase()} ${times} times already`,
+        });
+      }
+      const next = bump(current, now, {
+        ...base,
+        step: outcome.step,
+        stepStatus: 'pending',
+        stepStartedAt: now,
+        attempt: 0,
+        failures: 0,
+        backSteps: { ...current.backSteps, [outcome.step]: times + 1 },
+      });
+      const event = eventFor(next, now, actor, 'went-back', outcome.step, outcome.reason);
+      event.step = current.step;
+      return { next, event };
     }
     case 'end': {
       const next = bump(current, now, {
@@ -184,6 +258,16 @@ export function applyOutcome(
   }
 }
 
+/** Ends a teardown; no deadline applies. */
+function endWith(
+  current: Teardown,
+  outcome: Extract<StepOutcome, { type: 'end' }>,
+  actor: string,
+  now: number,
+) {
+  return applyOutcome(current, outcome, actor, now, () => now);
+}
+
 /** A failed run: retried after `delayMs` while failures stay under the limit, else the teardown fails. */
 export function applyFailure(
   current: Teardown,
@@ -199,6 +283,7 @@ export function applyFailure(
       stepStatus: 'waiting',
       wait: {
         until: now + retry.delayMs,
+        since: now,
         reason: `retry ${failures} of ${retry.maxFailures - 1} after an error`,
       },
       failures,
@@ -207,10 +292,9 @@ export function applyFailure(
     return { next, event: eventFor(next, now, actor, 'retry-scheduled', 'waiting', message) };
   }
   const reason = retry.retryable ? `${message} (gave up after ${failures} attempts)` : message;
-  const ended = applyOutcome({ ...current, failures }, { type: 'end', status: 'failed', reason }, actor, now);
-  return ended;
+  return endWith({ ...current, failures }, { type: 'end', status: 'failed', reason }, actor, now);
 }
 
 export function cancel(current: Teardown, actor: string, reason: string, now: number): Transition {
-  return applyOutcome(current, { type: 'end', status: 'cancelled', reason }, actor, now);
+  return endWith(current, { type: 'end', status: 'cancelled', reason }, actor, now);
 }

@@ -27,7 +27,7 @@ describe('exactly one decision counts', () => {
     expect(approvals).toHaveLength(1);
     expect(approvers).toContain(approvals[0]?.actor);
     expect(teardown?.approver).toBe(approvals[0]?.actor);
-    expect(await h.store.closesSince(0)).toHaveLength(1);
+    expect(await h.ports.ledger.closesSince(0)).toHaveLength(1);
     // The 19 others were told, each in private, that their click changed nothing.
     const told = approvers
       .flatMap((u) => answersTo(h.sim, u))

@@ -4,8 +4,9 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type SlackSim, startSlackSim } from '../../sim/slack';
 import type { BotLambdaHandler } from '../../src/bot/lambda-handler';
-import { DynamoTeardownStore } from '../../src/pipeline/dynamo-store';
-import { createStateTable } from '../../src/pipeline/state-table';
+import { createStateTable } from '../../src/pipeline/adapters/dynamodb/state-table';
+import { StateTable } from '../../src/pipeline/adapters/dynamodb/table';
+import { DynamoTeardownStore } from '../../src/pipeline/adapters/dynamodb/teardown-store';
 import { deployedEnvironment, importBundledLambda } from '../support/deployed-lambda';
 import { startLambdaCapture } from '../support/lambda-capture';
 import { buildOrganization, type TestOrganization } from '../support/organization';
@@ -38,7 +39,7 @@ beforeAll(async () => {
   const dynamodb = new DynamoDBClient({});
   org = await buildOrganization(new OrganizationsClient({}));
   await createStateTable(dynamodb, tableName);
-  store = new DynamoTeardownStore(dynamodb, tableName);
+  store = new DynamoTeardownStore(new StateTable(dynamodb, tableName));
   Object.assign(process.env, {
     ...deployedEnvironment({
       tableName,

@@ -2,8 +2,7 @@ import { OrganizationsClient, TagResourceCommand } from '@aws-sdk/client-organiz
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../src/bot/ids';
 import { AwsCallError } from '../../src/common/errors';
-import { pipelineHandlers } from '../../src/pipeline/handlers';
-import { closeViaApiStep } from '../../src/pipeline/steps/close';
+import { closeViaApiStep } from '../../src/pipeline/steps/close-via-api';
 import { type BotHarness, CHANNEL, createBotHarness, PEOPLE } from './support/bot-harness';
 import { lastAnswer, requestMessage, visible } from './support/slack-record';
 
@@ -34,7 +33,6 @@ describe('the Slack notifier', () => {
     let runs = 0;
     h = await createBotHarness({
       handlers: {
-        ...pipelineHandlers(),
         'close-via-api': {
           async run(ctx) {
             runs++;
@@ -44,7 +42,7 @@ describe('the Slack notifier', () => {
                 { retryable: true },
               );
             }
-            const closed = await closeViaApiStep.run(ctx);
+            const closed = await closeViaApiStep(h.ports).run(ctx);
             return {
               ...closed,
               note: 'CloseAccount accepted; root password=hunter2 card 4111 1111 1111 1111',

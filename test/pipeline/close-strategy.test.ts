@@ -6,8 +6,9 @@ import {
   NotWaitingError,
   TeardownExistsError,
 } from '../../src/common/errors';
-import { closeViaApiStep } from '../../src/pipeline/steps/close';
-import { CLOSE_WINDOW_MS } from '../../src/pipeline/store';
+import { IMPLEMENTED_STEPS, STEPS, STRATEGY_STEPS } from '../../src/pipeline/catalogue';
+import { CLOSE_WINDOW_MS } from '../../src/pipeline/ports/close-ledger';
+import { closeViaApiStep } from '../../src/pipeline/steps/close-via-api';
 import { constraintViolation } from '../support/aws-proxy';
 import {
   APPROVER,
@@ -61,7 +62,7 @@ describe('close strategy, end to end on moto', () => {
     expect(events.find((e) => e.step === 'approval' && e.action === 'step-succeeded')?.actor).toBe(APPROVER);
     expect(events.map((e) => e.version)).toEqual(events.map((_, i) => i + 1));
     // The quota ledger knows about the close.
-    expect((await h.store.closesSince(0)).map((c) => c.accountId)).toEqual([id]);
+    expect((await h.ports.ledger.closesSince(0)).map((c) => c.accountId)).toEqual([id]);
     // Step outcomes were measured.
     expect(h.measured).toContainEqual({ step: 'close-via-api', outcome: 'step-succeeded' });
   });
@@ -168,7 +169,7 @@ describe('one teardown at a time', () => {
     await h.runUntilQuiet();
     await h.runner.cancel(id, REQUESTER);
     const again = await h.runner.request({ accountId: id, requester: REQUESTER });
-    expect(again.status).toBe('active');
+    expect(again.teardown.status).toBe('active');
   });
 
   it('keeps leading zeros of an account id', async () => {
@@ -280,7 +281,7 @@ describe('a worker that dies after CloseAccount was accepted', () => {
     const dying = h.anotherRunner({
       'close-via-api': {
         async run(ctx) {
-          await closeViaApiStep.run(ctx);
+          await closeViaApiStep(h.ports).run(ctx);
           return new Promise(() => {});
         },
       },
@@ -294,9 +295,13 @@ describe('a worker that dies after CloseAccount was accepted', () => {
     await h.runUntilQuiet();
     expect(await h.runner.get(id as never)).toMatchObject({ status: 'succeeded' });
     expect(h.proxy.count('CloseAccount')).toBe(2);
-    expect((await h.store.closesSince(0)).map((c) => c.accountId)).toEqual([id]);
+    expect((await h.ports.ledger.closesSince(0)).map((c) => c.accountId)).toEqual([id]);
   });
 });
+
+/** The remove path's steps this code base does not implement yet. */
+const missingRemoveSteps = () =>
+  STRATEGY_STEPS.remove.filter((step) => !IMPLEMENTED_STEPS[STEPS[step].worker].includes(step));
 
 describe('close quota', () => {
   afterEach(async () => h?.close());
@@ -305,7 +310,7 @@ describe('close quota', () => {
     h = await createPipelineHarness();
     const { id } = h.org.accounts.sandbox1;
     const tenDaysAgo = h.now() - 10 * 86_400_000;
-    await h.store.recordClose({
+    await h.ports.ledger.recordClose({
       accountId: h.org.accounts.sandbox2.id,
       teardownId: 'earlier',
       closedAt: tenDaysAgo,
@@ -340,17 +345,13 @@ describe('close quota', () => {
   });
 
   it('switches to remove when the quota is used up, the deployment allows it and can run it', async () => {
-    // Stand-ins for the remove path's pipeline steps, which later work provides.
+    // Stand-ins for the remove path's steps, which later work provides.
     const waitHere = {
       run: async () => ({ type: 'wait' as const, until: h.now() + 3_600_000, reason: 'later' }),
     };
     h = await createPipelineHarness({
       env: { TEARDOWN_CLOSE_FALLBACK_TO_REMOVE: 'true' },
-      handlers: {
-        'allow-password-recovery': waitHere,
-        'await-reset-mail': waitHere,
-        'remove-from-org': waitHere,
-      },
+      handlers: Object.fromEntries(missingRemoveSteps().map((step) => [step, waitHere])),
     });
     const { id } = h.org.accounts.sandbox1;
     h.proxy.inject('CloseAccount', constraintViolation('CLOSE_ACCOUNT_QUOTA_EXCEEDED'));
@@ -381,11 +382,8 @@ describe('close quota', () => {
       step: 'close-via-api',
       stepStatus: 'waiting',
     });
-    expect(h.runner.unavailableSteps('remove')).toEqual([
-      'allow-password-recovery',
-      'await-reset-mail',
-      'remove-from-org',
-    ]);
+    expect(h.runner.unavailableSteps('remove')).toEqual(missingRemoveSteps());
+    expect(missingRemoveSteps()).toContain('remove-from-org');
   });
 
   it('treats an account closed meanwhile as progress, not failure', async () => {

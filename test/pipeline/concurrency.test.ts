@@ -30,7 +30,7 @@ it('runs a step exactly once when 50 workers advance the same teardown at once',
       .every((r) => !r.ran && ['lost-claim', 'busy', 'handed-off'].includes(r.why)),
   ).toBe(true);
   expect(h.proxy.count('CloseAccount')).toBe(1);
-  expect((await h.store.closesSince(0)).length).toBe(1);
+  expect((await h.ports.ledger.closesSince(0)).length).toBe(1);
 
   h.dispatcher.release();
   await h.runUntilQuiet();

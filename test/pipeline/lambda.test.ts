@@ -5,10 +5,11 @@ import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type SlackSim, startSlackSim } from '../../sim/slack';
-import { DynamoTeardownStore } from '../../src/pipeline/dynamo-store';
+import { createStateTable } from '../../src/pipeline/adapters/dynamodb/state-table';
+import { StateTable } from '../../src/pipeline/adapters/dynamodb/table';
+import { DynamoTeardownStore } from '../../src/pipeline/adapters/dynamodb/teardown-store';
 import type { Teardown } from '../../src/pipeline/model';
 import { newTeardown } from '../../src/pipeline/state';
-import { createStateTable } from '../../src/pipeline/state-table';
 import { deployedEnvironment, importBundledLambda } from '../support/deployed-lambda';
 import { startLambdaCapture } from '../support/lambda-capture';
 import { buildOrganization, type TestOrganization } from '../support/organization';
@@ -30,7 +31,7 @@ beforeAll(async () => {
   const dynamodb = new DynamoDBClient({});
   org = await buildOrganization(new OrganizationsClient({}));
   await createStateTable(dynamodb, tableName);
-  store = new DynamoTeardownStore(dynamodb, tableName);
+  store = new DynamoTeardownStore(new StateTable(dynamodb, tableName));
   Object.assign(process.env, {
     ...deployedEnvironment({
       tableName,
@@ -149,5 +150,21 @@ it('runs steps, hands off by asynchronous Invoke and waits with a one-shot sched
 
   // The periodic sweeper finds nothing stuck.
   expect(await handler({ action: 'sweep' })).toEqual({ woken: 0 });
-  expect(await handler({ action: 'nonsense' })).toEqual({ error: 'unknown event' });
+  // A malformed event is dropped with its reason, never half-run.
+  expect(await handler({ action: 'nonsense' })).toEqual({
+    error: 'malformed event',
+    reason: expect.stringContaining('action'),
+  });
+  expect(await handler({ action: 'advance', accountId: '12345' })).toEqual({
+    error: 'malformed event',
+    reason: expect.stringContaining('12 digits'),
+  });
+  expect(
+    await handler({
+      action: 'resume',
+      accountId,
+      signal: { name: 'approval', actor: 'U1', payload: { decision: 'maybe' } },
+    }),
+  ).toMatchObject({ error: 'malformed event' });
+  expect(await store.get(accountId)).toMatchObject({ step: 'close-via-api' });
 });

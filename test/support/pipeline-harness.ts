@@ -5,13 +5,13 @@ import { type Config, loadConfig } from '../../src/common/config';
 import { createLogger } from '../../src/common/logger';
 import type { StepMetrics } from '../../src/common/metrics';
 import { InProcessDispatcher, InProcessTimers } from '../../src/local/in-process';
-import type { StepName } from '../../src/pipeline/catalogue';
-import { createRunner } from '../../src/pipeline/core';
-import { DynamoTeardownStore } from '../../src/pipeline/dynamo-store';
-import { pipelineHandlers } from '../../src/pipeline/handlers';
+import { awsDataPorts } from '../../src/pipeline/adapters/aws-ports';
+import { createStateTable } from '../../src/pipeline/adapters/dynamodb/state-table';
+import { IMPLEMENTED_STEPS, STEPS, type StepName, type Worker } from '../../src/pipeline/catalogue';
+import { pipelineStepHandlers } from '../../src/pipeline/pipeline-steps';
+import type { DataPorts } from '../../src/pipeline/ports/data-ports';
 import type { TeardownNotice } from '../../src/pipeline/ports/notifier';
-import type { Runner } from '../../src/pipeline/runner';
-import { createStateTable } from '../../src/pipeline/state-table';
+import { Runner } from '../../src/pipeline/runner';
 import type { StepHandler } from '../../src/pipeline/step-handler';
 import { AwsProxy } from './aws-proxy';
 import { resetMoto } from './moto-server';
@@ -23,7 +23,9 @@ export const APPROVER = 'UAPPROVER1';
 /** The pipeline as deployed, on moto, with in-process dispatch and timers driven by a clock the test moves. */
 export interface PipelineHarness {
   runner: Runner;
-  store: DynamoTeardownStore;
+  /** The data ports as deployed (DynamoDB on moto, Organizations through the proxy). */
+  ports: DataPorts;
+  store: DataPorts['teardowns'];
   config: Config;
   org: TestOrganization;
   orgs: OrganizationsClient;
@@ -52,6 +54,24 @@ export interface PipelineHarness {
   close(): Promise<void>;
 }
 
+/**
+ * What a process running these stand-in handlers can do: the pipeline's own steps plus the stand-ins, and the
+ * browser worker (in this process) as soon as any browser step has one.
+ */
+export function withStandIns(handlers: Partial<Record<StepName, StepHandler>> = {}) {
+  const standIns = Object.keys(handlers) as StepName[];
+  const capabilities: Record<Worker, StepName[]> = {
+    pipeline: [...IMPLEMENTED_STEPS.pipeline, ...standIns.filter((s) => STEPS[s].worker === 'pipeline')],
+    browser: standIns.filter((s) => STEPS[s].worker === 'browser'),
+  };
+  const workers: Worker[] = capabilities.browser.length > 0 ? ['pipeline', 'browser'] : ['pipeline'];
+  return { capabilities, workers };
+}
+
+/**
+ * Handlers replace only the steps they name; a browser step given a stand-in handler runs in this process too
+ * (as the browser worker), so whole remove-path teardowns can run before the real browser worker exists.
+ */
 export async function createPipelineHarness(
   options: { env?: Record<string, string>; handlers?: Partial<Record<StepName, StepHandler>> } = {},
 ): Promise<PipelineHarness> {
@@ -83,7 +103,15 @@ export async function createPipelineHarness(
   const metrics: StepMetrics = {
     stepFinished: (step, outcome) => measured.push({ step, outcome }),
   };
-  const dispatcher = new InProcessDispatcher();
+  const ports = awsDataPorts({ dynamodb, organizations: orgs, tableName, clock: now });
+  const standIns = Object.keys(options.handlers ?? {}) as StepName[];
+  const capabilities: Record<Worker, StepName[]> = {
+    pipeline: [...IMPLEMENTED_STEPS.pipeline, ...standIns.filter((s) => STEPS[s].worker === 'pipeline')],
+    browser: standIns.filter((s) => STEPS[s].worker === 'browser'),
+  };
+  const dispatcher = new InProcessDispatcher(
+    capabilities.browser.length > 0 ? ['pipeline', 'browser'] : ['pipeline'],
+  );
   let primary: Runner | undefined;
   const timers = new InProcessTimers(async ({ accountId }) => primary?.advance(accountId), {
     clock: now,
@@ -92,10 +120,10 @@ export async function createPipelineHarness(
   const logger = createLogger('test', { logLevel: 'ERROR' });
 
   const build = (workerId: string, handlers?: Partial<Record<StepName, StepHandler>>) =>
-    createRunner({
+    new Runner({
+      ...ports,
       config,
-      dynamodb,
-      organizations: orgs,
+      capabilities,
       dispatcher,
       timers,
       notifier: { notify: async (n) => void notices.push(n) },
@@ -105,7 +133,7 @@ export async function createPipelineHarness(
       clock: now,
       random: () => 0.5,
       // Test handlers replace only the steps they name.
-      handlers: { ...pipelineHandlers(), ...handlers },
+      handlers: { ...pipelineStepHandlers(ports), ...handlers },
     });
   primary = build('worker-1', options.handlers);
   const runner = primary;
@@ -131,7 +159,8 @@ export async function createPipelineHarness(
 
   return {
     runner,
-    store: new DynamoTeardownStore(dynamodb, tableName),
+    ports,
+    store: ports.teardowns,
     config,
     org,
     orgs,

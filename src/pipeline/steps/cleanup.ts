@@ -3,11 +3,11 @@ import type { StepContext, StepHandler, StepOutcome } from '../step-handler';
 /** Something a teardown leaves behind (secrets, saved sessions, a leased phone line), removed at the end. */
 export type Cleaner = (ctx: StepContext) => Promise<void>;
 
-export function cleanupStep(cleaners: readonly Cleaner[]): StepHandler {
+export function cleanupStep(ports: { cleaners: readonly Cleaner[] }): StepHandler {
   return {
     async run(ctx): Promise<StepOutcome> {
       // Every cleaner runs even when one fails; a failure retries the whole (idempotent) step.
-      const results = await Promise.allSettled(cleaners.map((clean) => clean(ctx)));
+      const results = await Promise.allSettled(ports.cleaners.map((clean) => clean(ctx)));
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
       const { teardown } = ctx;
@@ -16,7 +16,13 @@ export function cleanupStep(cleaners: readonly Cleaner[]): StepHandler {
           ? 'closed through Organizations'
           : 'removed from the organization and closed';
       const state = teardown.data.closedState ? ` (state ${teardown.data.closedState})` : '';
-      return { type: 'done', note: `${teardown.summary?.name ?? teardown.accountId} ${how}${state}` };
+      // Whatever signals handed over (answers, codes, links) goes with the teardown's end.
+      const handoff = Object.fromEntries(Object.keys(teardown.handoff ?? {}).map((key) => [key, null]));
+      return {
+        type: 'done',
+        note: `${teardown.summary?.name ?? teardown.accountId} ${how}${state}`,
+        handoff,
+      };
     },
   };
 }

@@ -11,21 +11,28 @@ import {
 } from '../../../sim/slack';
 import { createLambdaHandler, type HttpEvent } from '../../../src/bot/lambda-handler';
 import { type LocalBot, startLocalBot } from '../../../src/bot/local';
-import { createPipelineSlackNotifier } from '../../../src/bot/pipeline-notifier';
-import { type BotRuntime, createBotRuntime } from '../../../src/bot/runtime';
+import { SlackNotifier } from '../../../src/bot/notifier';
+import { SlackOutbox } from '../../../src/bot/outbox';
+import { type BotRuntime, createBotRuntime, createSlackClient } from '../../../src/bot/runtime';
+import { ChannelQueue } from '../../../src/bot/sender';
 import { type Config, loadConfig } from '../../../src/common/config';
 import { createLogger } from '../../../src/common/logger';
 import { noStepMetrics } from '../../../src/common/metrics';
 import { InProcessDispatcher, InProcessTimers } from '../../../src/local/in-process';
+import { awsDataPorts } from '../../../src/pipeline/adapters/aws-ports';
+import { createStateTable } from '../../../src/pipeline/adapters/dynamodb/state-table';
 import type { StepName } from '../../../src/pipeline/catalogue';
-import { combineNotifiers, createRunner, loggingNotifier } from '../../../src/pipeline/core';
-import { DynamoTeardownStore } from '../../../src/pipeline/dynamo-store';
+import { closeQuota } from '../../../src/pipeline/close-quota';
 import type { Teardown } from '../../../src/pipeline/model';
-import type { Runner } from '../../../src/pipeline/runner';
-import { createStateTable } from '../../../src/pipeline/state-table';
+import { combineNotifiers, loggingNotifier } from '../../../src/pipeline/notifiers';
+import { pipelineStepHandlers } from '../../../src/pipeline/pipeline-steps';
+import type { DataPorts } from '../../../src/pipeline/ports/data-ports';
+import type { TeardownStore } from '../../../src/pipeline/ports/teardown-store';
+import { Runner } from '../../../src/pipeline/runner';
 import type { StepHandler } from '../../../src/pipeline/step-handler';
 import { resetMoto } from '../../support/moto-server';
 import { buildOrganization, type TestOrganization } from '../../support/organization';
+import { withStandIns } from '../../support/pipeline-harness';
 
 export const CHANNEL = 'C0SANDBOXREQ';
 export const SIGNING_SECRET = 'bot-test-signing-secret';
@@ -79,7 +86,9 @@ export interface BotHarness {
   bot: BotRuntime;
   /** The pipeline worker: its own runner and Slack notifier, as the pipeline Lambda has. */
   pipeline: Runner;
-  store: DynamoTeardownStore;
+  store: TeardownStore;
+  /** The data ports as the bot and pipeline share them (moto). */
+  ports: DataPorts;
   config: Config;
   org: TestOrganization;
   dispatcher: InProcessDispatcher;
@@ -143,7 +152,10 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
   let clock = Date.now();
   const now = () => clock;
   const logger = createLogger('bot-test', { logLevel: 'ERROR' });
-  const dispatcher = new InProcessDispatcher();
+  const ports = awsDataPorts({ dynamodb, organizations, tableName, clock: now });
+  const { capabilities, workers } = withStandIns(options.handlers);
+  const handlers = { ...pipelineStepHandlers(ports), ...options.handlers };
+  const dispatcher = new InProcessDispatcher(workers);
   let pipeline: Runner | undefined;
   const timers = new InProcessTimers(async ({ accountId }) => pipeline?.advance(accountId), {
     clock: now,
@@ -153,41 +165,41 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     createBotRuntime({
       config,
       slack: { botToken: BOT_TOKEN, apiUrl: sim.apiUrl },
-      dynamodb,
-      organizations,
+      ports,
+      capabilities,
       dispatcher,
       timers,
       logger,
       workerId,
       clock: now,
       paceMs: options.paceMs ?? 0,
-      ...(options.handlers ? { handlers: options.handlers } : {}),
     });
   const bot = runtime('bot');
   // The pipeline worker as its Lambda wires it: the core's runner with the bot's notifier for workers.
-  pipeline = createRunner({
+  pipeline = new Runner({
+    ...ports,
     config,
-    dynamodb,
-    organizations,
     dispatcher,
     timers,
     notifier: combineNotifiers(
       loggingNotifier(logger),
-      createPipelineSlackNotifier({
-        slack: { botToken: BOT_TOKEN, apiUrl: sim.apiUrl },
-        dynamodb,
-        organizations,
-        tableName,
-        logger,
+      new SlackNotifier({
+        outbox: new SlackOutbox(
+          createSlackClient({ botToken: BOT_TOKEN, apiUrl: sim.apiUrl }, logger),
+          new ChannelQueue({ paceMs: options.paceMs ?? 0, logger, clock: now }),
+        ),
+        store: ports.teardowns,
+        quota: () => closeQuota(ports.ledger, ports.orgs, now()),
         clock: now,
-        paceMs: options.paceMs ?? 0,
+        logger,
       }),
     ),
     logger,
     metrics: noStepMetrics,
     workerId: 'pipeline',
     clock: now,
-    ...(options.handlers ? { handlers: options.handlers } : {}),
+    handlers,
+    capabilities,
   });
   const worker = pipeline;
   dispatcher.connect((w, { accountId }) => worker.advance(accountId, w));
@@ -231,7 +243,8 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     sim,
     bot,
     pipeline: worker,
-    store: new DynamoTeardownStore(dynamodb, tableName),
+    store: ports.teardowns,
+    ports,
     config,
     org,
     dispatcher,

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { parseAccountId } from '../../../src/common/account-id';
-import { closeQuotaLimit, nextCloseAttemptAt } from '../../../src/pipeline/close-quota';
-import { CLOSE_WINDOW_MS, type CloseRecord, type TeardownStore } from '../../../src/pipeline/store';
+import { parseAccountId } from '../../src/common/account-id';
+import { closeQuotaLimit, nextCloseAttemptAt } from '../../src/pipeline/close-quota';
+import { CLOSE_WINDOW_MS, type CloseLedger, type CloseRecord } from '../../src/pipeline/ports/close-ledger';
 
 const DAY = 86_400_000;
 const MINUTE = 60_000;
 const NOW = Date.UTC(2026, 2, 1, 12);
 
-/** The close-quota ledger in memory: the only part of the store these functions use. */
-class FakeLedger {
+/** The close-quota ledger in memory, recording what it was asked. */
+class FakeLedger implements CloseLedger {
   readonly queries: number[] = [];
   constructor(private readonly closes: CloseRecord[]) {}
 
@@ -17,8 +17,8 @@ class FakeLedger {
     return this.closes.filter((c) => c.closedAt >= since);
   }
 
-  asStore(): TeardownStore {
-    return this as unknown as TeardownStore;
+  async recordClose(record: CloseRecord): Promise<void> {
+    this.closes.push(record);
   }
 }
 
@@ -53,27 +53,27 @@ describe('closeQuotaLimit', () => {
 describe('nextCloseAttemptAt', () => {
   it('looks at the closes of the last 30 days', async () => {
     const store = ledger(NOW - 3 * DAY);
-    await nextCloseAttemptAt(store.asStore(), NOW);
+    await nextCloseAttemptAt(store, NOW);
     expect(store.queries).toEqual([NOW - CLOSE_WINDOW_MS]);
   });
 
   it('tries again when the oldest close in the window leaves it', async () => {
     const oldest = NOW - 20 * DAY;
-    const at = await nextCloseAttemptAt(ledger(NOW - 2 * DAY, oldest, NOW - 10 * DAY).asStore(), NOW);
+    const at = await nextCloseAttemptAt(ledger(NOW - 2 * DAY, oldest, NOW - 10 * DAY), NOW);
     expect(at).toBe(oldest + 30 * DAY);
   });
 
   it('ignores closes that already left the window', async () => {
-    const at = await nextCloseAttemptAt(ledger(NOW - 45 * DAY, NOW - 5 * DAY).asStore(), NOW);
+    const at = await nextCloseAttemptAt(ledger(NOW - 45 * DAY, NOW - 5 * DAY), NOW);
     expect(at).toBe(NOW - 5 * DAY + 30 * DAY);
   });
 
   it('waits at least a minute, even when the oldest close is just leaving the window', async () => {
-    const at = await nextCloseAttemptAt(ledger(NOW - CLOSE_WINDOW_MS + 1_000).asStore(), NOW);
+    const at = await nextCloseAttemptAt(ledger(NOW - CLOSE_WINDOW_MS + 1_000), NOW);
     expect(at).toBe(NOW + MINUTE);
   });
 
   it('tries again in a day when this tool made no closes (the quota was used elsewhere)', async () => {
-    expect(await nextCloseAttemptAt(ledger().asStore(), NOW)).toBe(NOW + DAY);
+    expect(await nextCloseAttemptAt(ledger(), NOW)).toBe(NOW + DAY);
   });
 });

@@ -1,29 +1,20 @@
-import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
-  DynamoDBDocumentClient,
   GetCommand,
-  PutCommand,
   QueryCommand,
-  type QueryCommandInput,
   TransactWriteCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
-import type { AccountId } from '../common/account-id';
-import { asAwsCallError, ConflictError, TeardownExistsError } from '../common/errors';
-import type { Page, Teardown, TeardownEvent, TeardownStatus } from './model';
+import type { AccountId } from '../../../common/account-id';
+import { asAwsCallError, ConflictError, TeardownExistsError } from '../../../common/errors';
+import type { Page, Teardown, TeardownEvent, TeardownStatus } from '../../model';
+import type { TeardownStore } from '../../ports/teardown-store';
 import { STATUS_INDEX, TTL_ATTRIBUTE } from './state-table';
-import { CLOSE_WINDOW_MS, type CloseRecord, type TeardownStore } from './store';
+import { conditionFailedOnFirstItem, type StateTable } from './table';
 
-// Item layout (one table):
-//   ACCOUNT#<id> / TEARDOWN                          the current teardown of the account (status, createdAt feed the index)
-//   ACCOUNT#<id> / EVENT#<teardownId>#<version>      its append-only event log
-//   CLOSE-LEDGER / <closedAt>#<id>                   closes made by this tool, expiring after the 30-day window
-//   ONCE#<key>   / ONCE                              idempotency keys
 const CURRENT = 'TEARDOWN';
 const accountKey = (accountId: string) => `ACCOUNT#${accountId}`;
 const eventKey = (teardownId: string, version: number) =>
   `EVENT#${teardownId}#${String(version).padStart(10, '0')}`;
-const LEDGER = 'CLOSE-LEDGER';
 
 const EVENT_RETENTION_MS = 400 * 86_400_000;
 
@@ -52,21 +43,14 @@ function decodeCursor(cursor: string | undefined): Record<string, unknown> | und
   return cursor ? JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) : undefined;
 }
 
-function conditionFailedOnFirstItem(error: unknown): boolean {
-  return (
-    error instanceof TransactionCanceledException &&
-    error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
-  );
-}
-
+/** Teardowns and their event logs in the state table (see table.ts for the item layout). */
 export class DynamoTeardownStore implements TeardownStore {
-  private readonly doc: DynamoDBDocumentClient;
+  private readonly doc: StateTable['doc'];
+  private readonly tableName: string;
 
-  constructor(
-    client: DynamoDBClient,
-    private readonly tableName: string,
-  ) {
-    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  constructor(private readonly table: StateTable) {
+    this.doc = table.doc;
+    this.tableName = table.name;
   }
 
   async create(teardown: Teardown, event: TeardownEvent): Promise<void> {
@@ -176,7 +160,7 @@ export class DynamoTeardownStore implements TeardownStore {
   }
 
   async events(accountId: AccountId, teardownId: string): Promise<TeardownEvent[]> {
-    const items = await this.queryAll('Reading the event log', {
+    const items = await this.table.queryAll('Reading the event log', {
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
       ExpressionAttributeValues: { ':pk': accountKey(accountId), ':prefix': `EVENT#${teardownId}#` },
       ConsistentRead: true,
@@ -184,92 +168,5 @@ export class DynamoTeardownStore implements TeardownStore {
     return items.map(
       ({ pk: _pk, sk: _sk, [TTL_ATTRIBUTE]: _ttl, ...event }) => event as unknown as TeardownEvent,
     );
-  }
-
-  async recordClose(record: CloseRecord): Promise<void> {
-    const expiresAt = Math.floor((record.closedAt + CLOSE_WINDOW_MS) / 1000);
-    try {
-      await this.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              // The marker makes the entry once per teardown, however often its close step runs.
-              Put: {
-                TableName: this.tableName,
-                Item: { pk: `${LEDGER}#${record.teardownId}`, sk: 'RECORDED', [TTL_ATTRIBUTE]: expiresAt },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  pk: LEDGER,
-                  sk: `${String(record.closedAt).padStart(15, '0')}#${record.accountId}`,
-                  ...record,
-                  [TTL_ATTRIBUTE]: expiresAt,
-                },
-              },
-            },
-          ],
-        }),
-      );
-    } catch (error) {
-      if (conditionFailedOnFirstItem(error)) return;
-      throw asAwsCallError('Recording the close in the quota ledger', error);
-    }
-  }
-
-  async closesSince(since: number): Promise<CloseRecord[]> {
-    const items = await this.queryAll('Reading the close-quota ledger', {
-      KeyConditionExpression: 'pk = :pk AND sk >= :since',
-      ExpressionAttributeValues: { ':pk': LEDGER, ':since': String(since).padStart(15, '0') },
-    });
-    return items.map((item) => ({
-      accountId: item.accountId as AccountId,
-      teardownId: item.teardownId as string,
-      closedAt: item.closedAt as number,
-    }));
-  }
-
-  /** Every item a key condition matches, across pages. */
-  private async queryAll(
-    what: string,
-    query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
-  ): Promise<Array<Record<string, unknown>>> {
-    const items: Array<Record<string, unknown>> = [];
-    let start: Record<string, unknown> | undefined;
-    try {
-      do {
-        const result = await this.doc.send(
-          new QueryCommand({ ...query, TableName: this.tableName, ExclusiveStartKey: start }),
-        );
-        items.push(...(result.Items ?? []));
-        start = result.LastEvaluatedKey;
-      } while (start);
-    } catch (error) {
-      throw asAwsCallError(what, error);
-    }
-    return items;
-  }
-
-  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
-    const now = Date.now();
-    try {
-      await this.doc.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: { pk: `ONCE#${key}`, sk: 'ONCE', [TTL_ATTRIBUTE]: Math.floor((now + ttlMs) / 1000) },
-          // An expired key (TTL deletion is lazy) may be claimed again.
-          ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
-          ExpressionAttributeNames: { '#ttl': TTL_ATTRIBUTE },
-          ExpressionAttributeValues: { ':now': Math.floor(now / 1000) },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
-      throw asAwsCallError('Claiming an idempotency key', error);
-    }
   }
 }

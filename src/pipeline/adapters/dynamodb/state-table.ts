@@ -5,7 +5,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
-import definition from '../../infra/state-table.json' with { type: 'json' };
+import definition from '../../../../infra/state-table.json' with { type: 'json' };
 
 /**
  * The table's one definition lives in infra/state-table.json (CloudFormation properties), used by

@@ -1,22 +1,25 @@
+// Tests src/pipeline/adapters/dynamodb/teardown-store.ts on moto.
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeEach, expect, it } from 'vitest';
-import type { AccountId } from '../../src/common/account-id';
-import { ConflictError, TeardownExistsError } from '../../src/common/errors';
-import { DynamoTeardownStore } from '../../src/pipeline/dynamo-store';
-import type { Teardown } from '../../src/pipeline/model';
-import { applyOutcome, claim, newTeardown } from '../../src/pipeline/state';
-import { createStateTable } from '../../src/pipeline/state-table';
-import { CLOSE_WINDOW_MS } from '../../src/pipeline/store';
+import type { AccountId } from '../../../../src/common/account-id';
+import { ConflictError, TeardownExistsError } from '../../../../src/common/errors';
+import { createStateTable } from '../../../../src/pipeline/adapters/dynamodb/state-table';
+import { StateTable } from '../../../../src/pipeline/adapters/dynamodb/table';
+import { DynamoTeardownStore } from '../../../../src/pipeline/adapters/dynamodb/teardown-store';
+import type { Teardown } from '../../../../src/pipeline/model';
+import { applyOutcome, claim, newTeardown } from '../../../../src/pipeline/state';
 
 let store: DynamoTeardownStore;
 beforeEach(async () => {
   const client = new DynamoDBClient({});
   const table = `store-${randomUUID().slice(0, 8)}`;
   await createStateTable(client, table);
-  store = new DynamoTeardownStore(client, table);
+  store = new DynamoTeardownStore(new StateTable(client, table));
 });
 
+// Ending a teardown sets no deadline.
+const never = () => Number.POSITIVE_INFINITY;
 const id = (n: number) => String(n).padStart(12, '0') as AccountId;
 async function create(n: number, createdAt: number): Promise<Teardown> {
   const { next, event } = newTeardown({
@@ -39,6 +42,7 @@ it('lists teardowns by status, newest first, page by page', async () => {
     { type: 'end', status: 'refused', reason: 'no' },
     'w',
     base + 9000,
+    never,
   );
   await store.transition(ended!.version, next, event);
 
@@ -89,6 +93,7 @@ it('allows a new teardown of an account only after the previous one ended', asyn
     { type: 'end', status: 'cancelled', reason: 'x' },
     'U',
     Date.now(),
+    never,
   );
   await store.transition(first.version, next, event);
   const { next: again, event: againEvent } = newTeardown({
@@ -102,23 +107,4 @@ it('allows a new teardown of an account only after the previous one ended', asyn
   expect((await store.get(id(1)))?.teardownId).toBe('t1b');
   // The earlier teardown's event log stays.
   expect((await store.events(id(1), 't1')).map((e) => e.action)).toEqual(['requested', 'ended']);
-});
-
-it('keeps the close ledger for the 30-day window', async () => {
-  const now = Date.now();
-  await store.recordClose({ accountId: id(1), teardownId: 'a', closedAt: now - CLOSE_WINDOW_MS - 1000 });
-  await store.recordClose({ accountId: id(2), teardownId: 'b', closedAt: now - 5 * 86_400_000 });
-  await store.recordClose({ accountId: id(3), teardownId: 'c', closedAt: now - 1000 });
-  // The same teardown's close recorded again (a retried step) is still one entry.
-  await store.recordClose({ accountId: id(3), teardownId: 'c', closedAt: now - 500 });
-  const inWindow = await store.closesSince(now - CLOSE_WINDOW_MS);
-  expect(inWindow.map((c) => c.accountId)).toEqual([id(2), id(3)]);
-});
-
-it('claims an idempotency key once', async () => {
-  const results = await Promise.all(
-    Array.from({ length: 10 }, () => store.claimOnce('slack-retry-abc', 60_000)),
-  );
-  expect(results.filter(Boolean)).toHaveLength(1);
-  expect(await store.claimOnce('slack-retry-other', 60_000)).toBe(true);
 });

@@ -9,34 +9,12 @@ import {
   type OrganizationsClient,
   paginateListAccounts,
 } from '@aws-sdk/client-organizations';
-import type { AccountId } from '../common/account-id';
-import { asAwsCallError } from '../common/errors';
+import type { AccountId } from '../../common/account-id';
+import { asAwsCallError } from '../../common/errors';
+import type { CloseResult, MemberAccount, Organizations, Parent } from '../ports/organizations';
 
-export interface MemberAccount {
-  id: AccountId;
-  name: string;
-  email: string;
-  /** ACTIVE, PENDING_ACTIVATION, SUSPENDED, PENDING_CLOSURE or CLOSED. */
-  state: string;
-  joinedAt: number | undefined;
-}
-
-export interface Parent {
-  id: string;
-  name: string;
-  type: 'ROOT' | 'ORGANIZATIONAL_UNIT';
-}
-
-/** How CloseAccount answered, in the terms the close step decides on. */
-export type CloseResult =
-  | { kind: 'accepted' }
-  | { kind: 'already-closed' }
-  | { kind: 'in-progress' }
-  | { kind: 'quota-exceeded'; message: string }
-  | { kind: 'too-many-at-once'; message: string };
-
-/** The Organizations calls the pipeline makes, in its own words. */
-export class OrganizationsGateway {
+/** The Organizations port on the AWS SDK; OU names and parents are kept, since OUs never move. */
+export class OrganizationsGateway implements Organizations {
   private managementId: Promise<string> | undefined;
   private readonly ouNames = new Map<string, Promise<string>>();
   private readonly ouParents = new Map<string, Promise<Parent | undefined>>();

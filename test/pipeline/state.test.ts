@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseAccountId } from '../../../src/common/account-id';
-import type { Strategy } from '../../../src/common/config';
-import { STRATEGY_STEPS, type StepName } from '../../../src/pipeline/catalogue';
-import type { Teardown } from '../../../src/pipeline/model';
+import { parseAccountId } from '../../src/common/account-id';
+import type { Strategy } from '../../src/common/config';
+import { STRATEGY_STEPS, type StepName } from '../../src/pipeline/catalogue';
+import type { Teardown } from '../../src/pipeline/model';
+import type { SignalName } from '../../src/pipeline/signals';
 import {
   applyFailure,
   applyOutcome,
@@ -10,12 +11,23 @@ import {
   claim,
   newTeardown,
   type Transition,
-} from '../../../src/pipeline/state';
-import type { Screenshot } from '../../../src/pipeline/step-handler';
+} from '../../src/pipeline/state';
+import type { Screenshot, StepOutcome } from '../../src/pipeline/step-handler';
 
 const ACCOUNT = parseAccountId('012345678901');
 const T0 = Date.UTC(2026, 0, 5, 9, 0, 0);
 const MINUTE = 60_000;
+// The runner passes when each signal's wait ends (from the catalogue); here, fixed times per signal.
+const DEADLINE: Record<SignalName, number> = {
+  approval: T0 + 24 * 60 * MINUTE,
+  'captcha-answer': T0 + 30 * MINUTE,
+  'reset-link': T0 + 15 * MINUTE,
+  'sign-in-code': T0 + 15 * MINUTE,
+  'phone-code': T0 + 30 * MINUTE,
+  human: T0 + 60 * MINUTE,
+};
+const apply = (current: Teardown, outcome: StepOutcome, actor: string, now: number) =>
+  applyOutcome(current, outcome, actor, now, (signal) => DEADLINE[signal]);
 const SCREENSHOT: Screenshot = { filename: 'captcha.png', title: 'CAPTCHA', png: new Uint8Array([137, 80]) };
 
 function requested(strategy: Strategy = 'close'): Teardown {
@@ -125,7 +137,7 @@ describe('claim', () => {
   });
 
   it('ends the wait of a waiting step', () => {
-    const waiting = applyOutcome(
+    const waiting = apply(
       runningAt('await-closed'),
       { type: 'wait', until: T0 + 10 * MINUTE, reason: 'still ACTIVE' },
       'worker-a',
@@ -167,7 +179,7 @@ describe('claim', () => {
 describe('applyOutcome: done', () => {
   it('moves on to the next step of the strategy, fresh', () => {
     const current = runningAt('approval', 'close', { failures: 2, lastError: 'throttled' });
-    const { next } = applyOutcome(current, { type: 'done' }, 'worker-a', T0 + 3 * MINUTE);
+    const { next } = apply(current, { type: 'done' }, 'worker-a', T0 + 3 * MINUTE);
 
     expect(next).toMatchObject({
       status: 'active',
@@ -184,13 +196,13 @@ describe('applyOutcome: done', () => {
   });
 
   it('goes to the remove strategy’s next step for a remove teardown', () => {
-    const { next } = applyOutcome(runningAt('approval', 'remove'), { type: 'done' }, 'w', T0);
+    const { next } = apply(runningAt('approval', 'remove'), { type: 'done' }, 'w', T0);
     expect(next.step).toBe('allow-password-recovery');
   });
 
   it('names the step that finished in its event, not the one that comes next', () => {
     const current = runningAt('close-via-api');
-    const { next, event } = applyOutcome(
+    const { next, event } = apply(
       current,
       { type: 'done', note: 'CloseAccount accepted' },
       'worker-a',
@@ -213,13 +225,13 @@ describe('applyOutcome: done', () => {
 
   it('keeps what earlier steps stored and adds the new data', () => {
     const current = runningAt('close-via-api', 'close', { data: { ouPath: 'Root / Sandbox' } });
-    const { next } = applyOutcome(current, { type: 'done', data: { closeRequestedAt: T0 } }, 'w', T0);
+    const { next } = apply(current, { type: 'done', data: { closeRequestedAt: T0 } }, 'w', T0);
     expect(next.data).toEqual({ ouPath: 'Root / Sandbox', closeRequestedAt: T0 });
   });
 
   it('finishes the teardown after its last step', () => {
     const current = runningAt('cleanup');
-    const { next, event } = applyOutcome(
+    const { next, event } = apply(
       current,
       { type: 'done', note: 'Account closed.' },
       'worker-a',
@@ -243,7 +255,7 @@ describe('applyOutcome: done', () => {
     while (current.status === 'active') {
       now += MINUTE;
       const claimed = claim(current, 'w', now, MINUTE).next;
-      const { next, event } = applyOutcome(claimed, { type: 'done' }, 'w', now);
+      const { next, event } = apply(claimed, { type: 'done' }, 'w', now);
       finished.push(event.step);
       current = next;
     }
@@ -252,23 +264,23 @@ describe('applyOutcome: done', () => {
   });
 
   it('passes the step’s screenshot on with the transition', () => {
-    const transition = applyOutcome(
+    const transition = apply(
       runningAt('sign-in', 'remove'),
       { type: 'done', screenshot: SCREENSHOT },
       'w',
       T0,
     );
     expect(transition.screenshot).toBe(SCREENSHOT);
-    expect('screenshot' in applyOutcome(runningAt('preflight'), { type: 'done' }, 'w', T0)).toBe(false);
+    expect('screenshot' in apply(runningAt('preflight'), { type: 'done' }, 'w', T0)).toBe(false);
   });
 });
 
 describe('applyOutcome: wait', () => {
-  it('waits for a signal until a deadline, with the reason shown to people', () => {
+  it('waits for a signal until the deadline declared for it, with the reason shown to people', () => {
     const current = runningAt('approval', 'close', { failures: 2 });
-    const { next, event } = applyOutcome(
+    const { next, event } = apply(
       current,
-      { type: 'wait', signal: 'approval', until: T0 + 24 * 60 * MINUTE, reason: 'waiting for an approver' },
+      { type: 'await', signal: 'approval', reason: 'waiting for an approver' },
       'worker-a',
       T0 + MINUTE,
     );
@@ -276,7 +288,12 @@ describe('applyOutcome: wait', () => {
       status: 'active',
       step: 'approval',
       stepStatus: 'waiting',
-      wait: { signal: 'approval', until: T0 + 24 * 60 * MINUTE, reason: 'waiting for an approver' },
+      wait: {
+        signal: 'approval',
+        until: DEADLINE.approval,
+        since: T0 + MINUTE,
+        reason: 'waiting for an approver',
+      },
       failures: 0,
       attempt: current.attempt,
       version: current.version + 1,
@@ -291,21 +308,20 @@ describe('applyOutcome: wait', () => {
   });
 
   it('waits only for time to pass when no signal is named', () => {
-    const { next } = applyOutcome(
+    const { next } = apply(
       runningAt('await-closed'),
       { type: 'wait', until: T0 + 5 * MINUTE, reason: 'account still ACTIVE' },
       'w',
       T0,
     );
-    expect(next.wait).toEqual({ until: T0 + 5 * MINUTE, reason: 'account still ACTIVE' });
+    expect(next.wait).toEqual({ until: T0 + 5 * MINUTE, since: T0, reason: 'account still ACTIVE' });
   });
 
   it('keeps data the step stored and passes its screenshot on', () => {
-    const transition = applyOutcome(
+    const transition = apply(
       runningAt('request-reset', 'remove', { data: { a: 1 } }),
       {
-        type: 'wait',
-        until: T0,
+        type: 'await',
         reason: 'solve the CAPTCHA',
         signal: 'captcha-answer',
         data: { b: 2 },
@@ -321,7 +337,7 @@ describe('applyOutcome: wait', () => {
 
 describe('applyOutcome: end', () => {
   it('fails the teardown, keeping the reason as its last error', () => {
-    const { next, event } = applyOutcome(
+    const { next, event } = apply(
       runningAt('await-closed'),
       { type: 'end', status: 'failed', reason: 'still ACTIVE after 2h' },
       'worker-a',
@@ -340,7 +356,7 @@ describe('applyOutcome: end', () => {
   });
 
   it('marks the step cancelled, not failed, when the teardown is cancelled', () => {
-    const { next, event } = applyOutcome(
+    const { next, event } = apply(
       runningAt('approval'),
       { type: 'end', status: 'cancelled', reason: 'Cancelled by U0REQUEST.' },
       'U0REQUEST',
@@ -356,12 +372,7 @@ describe('applyOutcome: end', () => {
   });
 
   it.each(['refused', 'denied', 'expired'] as const)('ends as %s with the step marked failed', (status) => {
-    const { next, event } = applyOutcome(
-      runningAt('approval'),
-      { type: 'end', status, reason: 'why' },
-      'w',
-      T0,
-    );
+    const { next, event } = apply(runningAt('approval'), { type: 'end', status, reason: 'why' }, 'w', T0);
     expect(next).toMatchObject({ status, stepStatus: 'failed', outcome: 'why', endedAt: T0 });
     expect(next.lastError).toBeUndefined();
     expect(event.outcome).toBe(status);
@@ -379,7 +390,7 @@ describe('applyOutcome: switch-strategy', () => {
     'goes on from close (at %s) with the first remove step not done yet: allow-password-recovery',
     (step) => {
       const current = runningAt(step, 'close', { failures: 1 });
-      const { next, event } = applyOutcome(
+      const { next, event } = apply(
         current,
         { type: 'switch-strategy', strategy: 'remove', reason: 'close quota used up' },
         'worker-a',
@@ -406,7 +417,7 @@ describe('applyOutcome: switch-strategy', () => {
   );
 
   it('goes on from remove to close without repeating preflight or approval', () => {
-    const { next } = applyOutcome(
+    const { next } = apply(
       runningAt('allow-password-recovery', 'remove'),
       { type: 'switch-strategy', strategy: 'close', reason: 'asked to close instead' },
       'w',
@@ -427,7 +438,7 @@ describe('applyFailure', () => {
       status: 'active',
       step: 'close-via-api',
       stepStatus: 'waiting',
-      wait: { until: T0 + 8_000, reason: 'retry 1 of 4 after an error' },
+      wait: { until: T0 + 8_000, since: T0, reason: 'retry 1 of 4 after an error' },
       failures: 1,
       lastError: 'ThrottlingException: slow down',
       version: current.version + 1,
@@ -499,13 +510,10 @@ describe('every transition', () => {
   const current = runningAt('approval', 'close', { version: 41 });
   const transitions: Array<[string, Transition]> = [
     ['claim', claim(current, 'w', T0, MINUTE)],
-    ['done', applyOutcome(current, { type: 'done' }, 'w', T0 + 1)],
-    ['wait', applyOutcome(current, { type: 'wait', until: T0, reason: 'r' }, 'w', T0 + 1)],
-    ['end', applyOutcome(current, { type: 'end', status: 'denied', reason: 'r' }, 'w', T0 + 1)],
-    [
-      'switch',
-      applyOutcome(current, { type: 'switch-strategy', strategy: 'remove', reason: 'r' }, 'w', T0 + 1),
-    ],
+    ['done', apply(current, { type: 'done' }, 'w', T0 + 1)],
+    ['wait', apply(current, { type: 'wait', until: T0, reason: 'r' }, 'w', T0 + 1)],
+    ['end', apply(current, { type: 'end', status: 'denied', reason: 'r' }, 'w', T0 + 1)],
+    ['switch', apply(current, { type: 'switch-strategy', strategy: 'remove', reason: 'r' }, 'w', T0 + 1)],
     ['retry', applyFailure(current, 'e', { retryable: true, maxFailures: 3, delayMs: 1 }, 'w', T0 + 1)],
     ['give up', applyFailure(current, 'e', { retryable: false, maxFailures: 3, delayMs: 1 }, 'w', T0 + 1)],
     ['cancel', cancel(current, 'U0REQUEST', 'r', T0 + 1)],

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  IMPLEMENTED_STEPS,
   nextStep,
   type RetryPolicy,
   retryDelayMs,
   STEPS,
   STRATEGY_STEPS,
   type StepName,
-} from '../../../src/pipeline/catalogue';
+} from '../../src/pipeline/catalogue';
 
 // The step table of DESIGN.md ("The steps"), in its order, with the strategy and where each step runs.
 const DESIGN_TABLE: Array<[StepName, 'both' | 'close' | 'remove']> = [
@@ -76,18 +77,31 @@ describe('STEPS', () => {
     expect(destructive.sort()).toEqual(['close-as-root', 'close-via-api', 'remove-from-org']);
   });
 
-  it('bounds the waiting steps by their configured deadline', () => {
-    expect(STEPS.approval.deadline).toBe('approvalMs');
-    expect(STEPS['await-closed'].deadline).toBe('closeMs');
-    expect(STEPS['await-reset-mail'].deadline).toBe('mailMs');
-    for (const step of [
-      'request-reset',
-      'sign-in',
-      'complete-signup',
-      'verify-phone',
-      'close-as-root',
-    ] as const)
-      expect(STEPS[step].deadline).toBe('humanMs');
+  it('declares how long each wait for a machine or an approver may take', () => {
+    expect(STEPS.approval.waitsFor).toEqual({ signal: 'approval', deadline: 'approvalMs' });
+    expect(STEPS['await-closed'].pollsFor).toBe('closeMs');
+    expect(STEPS['await-reset-mail'].waitsFor).toEqual({ signal: 'reset-link', deadline: 'mailMs' });
+    expect(STEPS['sign-in'].waitsFor).toEqual({ signal: 'sign-in-code', deadline: 'mailMs' });
+    expect(STEPS['verify-phone'].waitsFor).toEqual({ signal: 'phone-code', deadline: 'humanMs' });
+  });
+
+  it('has a rule for every signal a step declares it waits for', () => {
+    for (const step of Object.values(STEPS)) {
+      if (step.waitsFor) expect(step.rules.onSignal[step.waitsFor.signal], step.name).toBeTypeOf('function');
+    }
+  });
+
+  it('lets people answer a CAPTCHA or Done / Retry / Abort on every step', () => {
+    for (const step of Object.values(STEPS)) {
+      expect(step.rules.onSignal['captcha-answer'], step.name).toBeTypeOf('function');
+      expect(step.rules.onSignal.human, step.name).toBeTypeOf('function');
+    }
+  });
+
+  it('names only steps that exist, run by their own worker, as implemented', () => {
+    for (const [worker, steps] of Object.entries(IMPLEMENTED_STEPS)) {
+      for (const step of steps) expect(STEPS[step].worker).toBe(worker);
+    }
   });
 
   it('lets a browser step keep its lease for longer than a 15-minute Lambda run', () => {

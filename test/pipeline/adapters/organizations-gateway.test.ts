@@ -1,16 +1,16 @@
 import { MoveAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountId } from '../../src/common/account-id';
-import { loadConfig } from '../../src/common/config';
-import { createLogger } from '../../src/common/logger';
-import { OrganizationsGateway } from '../../src/pipeline/organizations';
-import { accountAge, preflight } from '../../src/pipeline/preflight';
-import { newTeardown } from '../../src/pipeline/state';
-import type { StepContext } from '../../src/pipeline/step-handler';
-import { awaitClosedStep } from '../../src/pipeline/steps/close';
-import { AwsProxy } from '../support/aws-proxy';
-import { resetMoto } from '../support/moto-server';
-import { buildOrganization, type TestOrganization } from '../support/organization';
+import type { AccountId } from '../../../src/common/account-id';
+import { loadConfig } from '../../../src/common/config';
+import { createLogger } from '../../../src/common/logger';
+import { OrganizationsGateway } from '../../../src/pipeline/adapters/organizations-gateway';
+import { accountAge, preflight } from '../../../src/pipeline/preflight';
+import { newTeardown } from '../../../src/pipeline/state';
+import type { StepContext } from '../../../src/pipeline/step-handler';
+import { awaitClosedStep } from '../../../src/pipeline/steps/await-closed';
+import { AwsProxy } from '../../support/aws-proxy';
+import { resetMoto } from '../../support/moto-server';
+import { buildOrganization, type TestOrganization } from '../../support/organization';
 
 let proxy: AwsProxy;
 let client: OrganizationsClient;
@@ -97,49 +97,5 @@ describe('preflight', () => {
     await expect(preflight(gateway, config(org.rootId), org.managementAccountId)).rejects.toThrow(
       'management account',
     );
-  });
-});
-
-describe('await-closed', () => {
-  function context(accountId: AccountId, startedAt: number, now: number): StepContext {
-    const { next } = newTeardown({
-      accountId,
-      teardownId: 't1',
-      strategy: 'close',
-      requester: 'UREQ1',
-      now: startedAt,
-    });
-    next.step = 'await-closed';
-    return {
-      teardown: next,
-      now,
-      config: config(org.ous.sandbox),
-      orgs: new OrganizationsGateway(client),
-      store: undefined as never,
-      logger: createLogger('test', { logLevel: 'ERROR' }),
-      random: () => 0.5,
-      canRun: () => true,
-    };
-  }
-
-  it('keeps polling with growing pauses while the account is still ACTIVE', async () => {
-    const start = Date.now();
-    const first = await awaitClosedStep.run(context(org.accounts.sandbox1.id, start, start));
-    expect(first).toMatchObject({ type: 'wait', until: start + 5_000, data: { closedPolls: 1 } });
-    const ctx = context(org.accounts.sandbox1.id, start, start + 60_000);
-    ctx.teardown.data.closedPolls = 3;
-    expect(await awaitClosedStep.run(ctx)).toMatchObject({ type: 'wait', until: start + 60_000 + 40_000 });
-  });
-
-  it('fails with the state it saw once the close deadline has passed', async () => {
-    const start = Date.now();
-    const outcome = await awaitClosedStep.run(
-      context(org.accounts.sandbox1.id, start, start + 2 * 3_600_000),
-    );
-    expect(outcome).toEqual({
-      type: 'end',
-      status: 'failed',
-      reason: `${org.accounts.sandbox1.id} is still ACTIVE 2h after CloseAccount.`,
-    });
   });
 });

@@ -1,6 +1,6 @@
-import { asAwsCallError } from '../common/errors';
-import type { PipelineEvent } from './events';
-import type { TimerRequest, Timers } from './ports/timers';
+import { asAwsCallError } from '../../common/errors';
+import type { PipelineEvent } from '../pipeline-events';
+import type { TimerRequest, Timers } from '../ports/timers';
 
 /** `at(...)` takes UTC without zone or fractions. */
 function atExpression(at: number): string {

@@ -1,8 +1,8 @@
 // Tests src/local/in-process.ts: the in-process stand-ins for the pipeline's Dispatcher and Timers ports.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type AccountId, parseAccountId } from '../../../src/common/account-id';
-import { InProcessDispatcher, InProcessTimers } from '../../../src/local/in-process';
-import type { Worker } from '../../../src/pipeline/catalogue';
+import { type AccountId, parseAccountId } from '../../src/common/account-id';
+import { InProcessDispatcher, InProcessTimers } from '../../src/local/in-process';
+import type { Worker } from '../../src/pipeline/catalogue';
 
 const A = parseAccountId('111111111111');
 const B = parseAccountId('222222222222');

@@ -1,0 +1,51 @@
+import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { asAwsCallError } from '../../../common/errors';
+
+// Item layout (one table, every port's items apart by key):
+//   ACCOUNT#<id> / TEARDOWN                          the current teardown of the account (status, createdAt feed the index)
+//   ACCOUNT#<id> / EVENT#<teardownId>#<version>      its append-only event log
+//   CLOSE-LEDGER / <closedAt>#<id>                   closes made by this tool, expiring after the 30-day window
+//   CLOSE-LEDGER#<teardownId> / RECORDED             the marker that keeps one ledger entry per teardown
+//   ONCE#<key>   / ONCE                              idempotency keys
+
+/** The state table as every DynamoDB adapter uses it: one document client, one name. */
+export class StateTable {
+  readonly doc: DynamoDBDocumentClient;
+
+  constructor(
+    client: DynamoDBClient,
+    readonly name: string,
+  ) {
+    this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  }
+
+  /** Every item a key condition matches, across pages. */
+  async queryAll(
+    what: string,
+    query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+  ): Promise<Array<Record<string, unknown>>> {
+    const items: Array<Record<string, unknown>> = [];
+    let start: Record<string, unknown> | undefined;
+    try {
+      do {
+        const result = await this.doc.send(
+          new QueryCommand({ ...query, TableName: this.name, ExclusiveStartKey: start }),
+        );
+        items.push(...(result.Items ?? []));
+        start = result.LastEvaluatedKey;
+      } while (start);
+    } catch (error) {
+      throw asAwsCallError(what, error);
+    }
+    return items;
+  }
+}
+
+/** A transaction cancelled because its first item's condition failed (someone else wrote first). */
+export function conditionFailedOnFirstItem(error: unknown): boolean {
+  return (
+    error instanceof TransactionCanceledException &&
+    error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed'
+  );
+}

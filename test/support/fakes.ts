@@ -1,0 +1,128 @@
+// In-memory stand-ins of the pipeline's narrow ports, for fast step and runner unit tests (no network).
+import type { AccountId } from '../../src/common/account-id';
+import { type Config, loadConfig } from '../../src/common/config';
+import { createLogger } from '../../src/common/logger';
+import type { StepName } from '../../src/pipeline/catalogue';
+import type { Teardown } from '../../src/pipeline/model';
+import type { CloseLedger, CloseRecord } from '../../src/pipeline/ports/close-ledger';
+import type {
+  CloseResult,
+  MemberAccount,
+  Organizations,
+  Parent,
+} from '../../src/pipeline/ports/organizations';
+import { newTeardown } from '../../src/pipeline/state';
+import type { StepContext } from '../../src/pipeline/step-handler';
+
+export const SANDBOX_OU = 'ou-test-sandbox1';
+export const ROOT = 'r-test';
+export const MANAGEMENT = '999999999999' as AccountId;
+
+/** An organization in memory: accounts with their state, parent chain and tags; CloseAccount answers on demand. */
+export class FakeOrganizations implements Organizations {
+  readonly accounts = new Map<string, MemberAccount & { parents: Parent[]; tags: Record<string, string> }>();
+  /** What the next CloseAccount calls answer (then `accepted`, which suspends the account). */
+  readonly closeAnswers: CloseResult[] = [];
+  readonly calls: string[] = [];
+
+  add(
+    id: string,
+    options: {
+      name?: string;
+      state?: string;
+      ou?: string;
+      tags?: Record<string, string>;
+      joinedAt?: number;
+    } = {},
+  ) {
+    const ou = options.ou ?? SANDBOX_OU;
+    this.accounts.set(id, {
+      id: id as AccountId,
+      name: options.name ?? `sandbox-${id.slice(-4)}`,
+      email: `sandbox-${id.slice(-4)}@example.com`,
+      state: options.state ?? 'ACTIVE',
+      joinedAt: options.joinedAt ?? Date.UTC(2026, 0, 1),
+      parents: [
+        { id: ou, name: ou === SANDBOX_OU ? 'Sandbox' : 'Elsewhere', type: 'ORGANIZATIONAL_UNIT' },
+        { id: ROOT, name: 'Root', type: 'ROOT' },
+      ],
+      tags: options.tags ?? {},
+    });
+    return id as AccountId;
+  }
+
+  async managementAccountId() {
+    this.calls.push('DescribeOrganization');
+    return MANAGEMENT;
+  }
+  async describeAccount(accountId: AccountId) {
+    this.calls.push('DescribeAccount');
+    const found = this.accounts.get(accountId);
+    if (!found) return undefined;
+    const { parents: _p, tags: _t, ...account } = found;
+    return account;
+  }
+  async parentChain(accountId: AccountId) {
+    this.calls.push('ListParents');
+    return this.accounts.get(accountId)?.parents ?? [];
+  }
+  async tags(accountId: AccountId) {
+    this.calls.push('ListTagsForResource');
+    return this.accounts.get(accountId)?.tags ?? {};
+  }
+  async activeMemberCount() {
+    return [...this.accounts.values()].filter((a) => a.state === 'ACTIVE').length;
+  }
+  async closeAccount(accountId: AccountId): Promise<CloseResult> {
+    this.calls.push('CloseAccount');
+    const answer = this.closeAnswers.shift() ?? { kind: 'accepted' };
+    const account = this.accounts.get(accountId);
+    if (answer.kind === 'accepted' && account) account.state = 'SUSPENDED';
+    return answer;
+  }
+}
+
+export class MemoryCloseLedger implements CloseLedger {
+  readonly records: CloseRecord[] = [];
+  async recordClose(record: CloseRecord) {
+    if (!this.records.some((r) => r.teardownId === record.teardownId)) this.records.push(record);
+  }
+  async closesSince(since: number) {
+    return this.records.filter((r) => r.closedAt >= since);
+  }
+}
+
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({
+    AWS_REGION: 'us-east-1',
+    TEARDOWN_TABLE: 'unit-tests',
+    TEARDOWN_ALLOWED_OUS: SANDBOX_OU,
+    TEARDOWN_REQUESTERS: 'UREQUESTER1',
+    TEARDOWN_APPROVERS: 'UAPPROVER1',
+    ...env,
+  });
+}
+
+/** A teardown at `step`, as the runner hands it to a step's handler. */
+export function teardownAt(step: StepName, accountId: string, changes: Partial<Teardown> = {}): Teardown {
+  const { next } = newTeardown({
+    accountId: accountId as AccountId,
+    teardownId: 't-unit',
+    strategy: 'close',
+    requester: 'UREQUESTER1',
+    now: Date.UTC(2026, 2, 1, 12),
+  });
+  return { ...next, step, stepStatus: 'running', attempt: 1, ...changes };
+}
+
+export function stepContext(teardown: Teardown, changes: Partial<StepContext> = {}): StepContext {
+  return {
+    teardown,
+    now: teardown.stepStartedAt,
+    config: testConfig(),
+    logger: createLogger('unit', { logLevel: 'ERROR' }),
+    random: () => 0.5,
+    canRun: () => true,
+    ...changes,
+  };
+}
