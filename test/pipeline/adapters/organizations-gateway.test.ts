@@ -1,13 +1,8 @@
 import { MoveAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AccountId } from '../../../src/common/account-id';
 import { loadConfig } from '../../../src/common/config';
-import { createLogger } from '../../../src/common/logger';
 import { OrganizationsGateway } from '../../../src/pipeline/adapters/organizations-gateway';
 import { accountAge, preflight } from '../../../src/pipeline/preflight';
-import { newTeardown } from '../../../src/pipeline/state';
-import type { StepContext } from '../../../src/pipeline/step-handler';
-import { awaitClosedStep } from '../../../src/pipeline/steps/await-closed';
 import { AwsProxy } from '../../support/aws-proxy';
 import { resetMoto } from '../../support/moto-server';
 import { buildOrganization, type TestOrganization } from '../../support/organization';
