@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Json, JsonObject, SendResult, SimFile, SimMessage, SimView, SlackSim } from '../../sim/slack';
+import { readBody } from '../bot/local';
 import { playgroundScript } from './playground/script';
 import type {
   Block,
@@ -395,21 +396,9 @@ function checkOrigin(req: IncomingMessage, sameSiteOnly: boolean): void {
 }
 
 async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const declared = Number(req.headers['content-length']);
-  let tooLarge = Number.isFinite(declared) && declared > MAX_BODY_BYTES;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) tooLarge = true;
-    if (size > MAX_DISCARD_BYTES) {
-      req.destroy();
-      break;
-    }
-    if (!tooLarge) chunks.push(chunk);
-  }
-  if (tooLarge) throw new BadRequest(`request body is larger than ${MAX_BODY_BYTES} bytes`);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const body = await readBody(req, MAX_BODY_BYTES, MAX_DISCARD_BYTES);
+  if (body === undefined) throw new BadRequest(`request body is larger than ${MAX_BODY_BYTES} bytes`);
+  const text = body.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
