@@ -5,25 +5,30 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Json, JsonObject, SendResult, SimFile, SimMessage, SimView, SlackSim } from '../../sim/slack';
+import { readBody } from '../bot/local';
+import { playgroundScript } from './playground/script';
 import type {
-  EphemeralSource,
-  Json,
-  SendResult,
-  SimBlock,
-  SimFile,
-  SimMessage,
-  SimView,
-  SlackSim,
-} from '../../sim/slack';
+  Block,
+  PlaygroundState,
+  PlaygroundUser,
+  StateFile,
+  StateMessage,
+  StateModal,
+} from './playground/state';
 import { renderPage } from './playground-page';
 
-export { escapeHtml, PLAYGROUND_SCRIPT } from './playground-page';
-
-export interface PlaygroundUser {
-  id: string;
-  name: string;
-  role: string;
-}
+export { escapeHtml } from './playground/html';
+export { playgroundScript, SCRIPT_GLOBAL } from './playground/script';
+export type {
+  Block,
+  PlaygroundState,
+  PlaygroundUser,
+  StateEphemeral,
+  StateFile,
+  StateMessage,
+  StateModal,
+} from './playground/state';
 
 export interface PlaygroundAccount {
   id: string;
@@ -41,69 +46,6 @@ export interface PlaygroundOptions {
   accounts?: PlaygroundAccount[];
   /** Default '/sandbox'. */
   command?: string;
-}
-
-/** A file as the page shows it; `url` serves the bytes. */
-export interface StateFile {
-  id: string;
-  name: string;
-  title: string;
-  url: string;
-  mimetype: string;
-  isImage: boolean;
-  size: number;
-  altText?: string;
-}
-
-/** A message with raw (unescaped) Slack content: the page escapes everything it renders. */
-export interface StateMessage {
-  ts: string;
-  user: string;
-  userName: string;
-  bot: boolean;
-  text: string;
-  blocks: SimBlock[];
-  files: StateFile[];
-  edited: boolean;
-  /** Thread replies, oldest first (always empty on replies themselves). */
-  replies: StateMessage[];
-}
-
-export interface StateEphemeral {
-  ts: string;
-  threadTs?: string;
-  text: string;
-  blocks: SimBlock[];
-  source: EphemeralSource;
-}
-
-export interface StateModal {
-  viewId: string;
-  /** Changes when the bot replaces the view (response_action 'update'). */
-  hash: string;
-  callbackId: string;
-  title: string;
-  submit: string | null;
-  close: string;
-  blocks: Json[];
-  /** block_id -> message, from the bot's last `response_action: 'errors'`. */
-  errors: Record<string, string>;
-}
-
-export interface PlaygroundState {
-  /** Changes whenever anything below changes, so the page re-renders only then. */
-  version: string;
-  command: string;
-  channel: { id: string; name: string };
-  user: PlaygroundUser;
-  /** User, bot and channel ids -> display names, for mentions. */
-  names: Record<string, string>;
-  /** Top-level messages, newest last, with their thread replies. */
-  messages: StateMessage[];
-  /** Ephemerals only this user sees, oldest first. */
-  ephemerals: StateEphemeral[];
-  /** The user's open modal (the top of the stack), if any. */
-  modal: StateModal | null;
 }
 
 export type PlaygroundHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
@@ -132,6 +74,10 @@ export function createPlayground(opts: PlaygroundOptions): PlaygroundHandler {
   if (opts.users.length === 0) throw new Error('playground: at least one user is needed');
   const users = new Map(opts.users.map((u) => [u.id, u]));
   const accounts = opts.accounts ?? [];
+  // Built now rather than on the first page load; a build error is told at start (and again by '/').
+  playgroundScript().catch((error: unknown) =>
+    console.error('playground: the page script did not build', error),
+  );
   // Slack knows who a modal belongs to; the sim does not, so remember which user each trigger was issued for.
   const triggerOwners = new Map<string, string>();
   const pushedViewOwners = new Map<string, string>();
@@ -208,10 +154,11 @@ export function createPlayground(opts: PlaygroundOptions): PlaygroundHandler {
       method: 'GET',
       run: async () => {
         const nonce = randomBytes(16).toString('base64');
+        const script = await playgroundScript();
         return {
           status: 200,
           headers: { 'Content-Security-Policy': pageCsp(nonce), 'Content-Type': 'text/html; charset=utf-8' },
-          body: renderPage({ nonce, command, channel, users: [...users.values()], accounts }),
+          body: renderPage({ nonce, command, channel, users: [...users.values()], accounts, script }),
         };
       },
     },
@@ -449,21 +396,9 @@ function checkOrigin(req: IncomingMessage, sameSiteOnly: boolean): void {
 }
 
 async function readJsonObject(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const declared = Number(req.headers['content-length']);
-  let tooLarge = Number.isFinite(declared) && declared > MAX_BODY_BYTES;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) tooLarge = true;
-    if (size > MAX_DISCARD_BYTES) {
-      req.destroy();
-      break;
-    }
-    if (!tooLarge) chunks.push(chunk);
-  }
-  if (tooLarge) throw new BadRequest(`request body is larger than ${MAX_BODY_BYTES} bytes`);
-  const text = Buffer.concat(chunks).toString('utf8');
+  const body = await readBody(req, MAX_BODY_BYTES, MAX_DISCARD_BYTES);
+  if (body === undefined) throw new BadRequest(`request body is larger than ${MAX_BODY_BYTES} bytes`);
+  const text = body.toString('utf8');
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -560,6 +495,10 @@ function plainText(value: unknown): string | undefined {
   return undefined;
 }
 
+function isBlock(value: Json): value is JsonObject & Block {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 function modalState(view: SimView): StateModal {
   return {
     viewId: view.id,
@@ -568,7 +507,7 @@ function modalState(view: SimView): StateModal {
     title: plainText(view.view.title) ?? '',
     submit: plainText(view.view.submit) ?? null,
     close: plainText(view.view.close) ?? 'Cancel',
-    blocks: Array.isArray(view.view.blocks) ? view.view.blocks : [],
+    blocks: Array.isArray(view.view.blocks) ? view.view.blocks.filter(isBlock) : [],
     errors: view.errors ?? {},
   };
 }

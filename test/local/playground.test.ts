@@ -9,8 +9,9 @@ import {
   contentType,
   createPlayground,
   escapeHtml,
-  PLAYGROUND_SCRIPT,
   type PlaygroundState,
+  playgroundScript,
+  SCRIPT_GLOBAL,
 } from '../../src/local/playground';
 import { startBoltOnSim } from '../sim/slack/helpers';
 
@@ -47,6 +48,8 @@ const PNG = makePng();
 let sim: SlackSim;
 let server: Server;
 let base: string;
+/** The page's script as the server inlines it. */
+let script: string;
 /** Requests that reached the stand-in bot. */
 let delivered = 0;
 
@@ -139,6 +142,7 @@ async function startBot(): Promise<void> {
 }
 
 beforeAll(async () => {
+  script = await playgroundScript();
   await startBot();
   const playground = createPlayground({
     sim,
@@ -177,11 +181,9 @@ async function state(user: string): Promise<PlaygroundState> {
   return (await res.json()) as PlaygroundState;
 }
 
-/** The browser script's pure renderers, run exactly as the page runs them. */
+/** The browser script's pure renderers, run exactly as the page runs them (the bundle exports them). */
 function clientApi() {
-  return vm.runInNewContext(
-    `${PLAYGROUND_SCRIPT}\n;({ escapeHtml, mrkdwn, renderTimeline, renderModal, renderConfirm, findAction })`,
-  );
+  return vm.runInNewContext(`${script}\n;${SCRIPT_GLOBAL}`);
 }
 
 describe('the playground page', () => {
@@ -201,6 +203,7 @@ describe('the playground page', () => {
     expect(tags).toHaveLength(3);
     for (const tag of tags) expect(tag).toContain(`nonce="${nonce}"`);
     expect(html.match(/<\/script>/g)).toHaveLength(2);
+    expect(html).toContain(`<script nonce="${nonce}">${script}</script>`);
     expect(html).not.toMatch(/\s(src|href)="(https?:)?\/\//);
     expect(html).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i);
 
@@ -650,7 +653,7 @@ describe('the page script in a stand-in DOM', () => {
       document.listeners.click?.({ target: new FakeElement(attrs) });
 
     let loaded = rearmed();
-    vm.runInNewContext(PLAYGROUND_SCRIPT, context);
+    vm.runInNewContext(script, context);
     await loaded;
     expect(el('as').value).toBe(APPROVER.id);
     expect(el('timeline').innerHTML).toContain('Nothing here yet');
