@@ -1,6 +1,7 @@
-import { AwsLambdaReceiver, isValidSlackRequest } from '@slack/bolt';
+import { AwsLambdaReceiver } from '@slack/bolt';
 import { createBotApp, slackLogger } from './app';
 import type { BotPorts } from './ports';
+import { hasFreshSlackSignature } from './signature';
 
 /** API Gateway (HTTP API v2 or REST v1) as it reaches the bot function. */
 export interface HttpEvent {
@@ -24,12 +25,12 @@ function header(headers: HttpEvent['headers'], name: string): string | undefined
   return key === undefined ? undefined : (headers[key] ?? undefined);
 }
 
-const MAX_SKEW_S = 5 * 60;
 const UNAUTHORIZED: HttpResult = { statusCode: 401, body: '' };
 
 /**
  * The bot's Lambda handler (two arguments) over its ports. The signature is checked first, before the body
- * is parsed: a forged, stale (> 5 min) or unsigned request gets 401 and nothing else happens.
+ * is parsed: a forged, unsigned, stale or future-stamped (over 5 min either way) request gets 401 and nothing
+ * else happens.
  */
 export function createLambdaHandler(ports: BotPorts, signingSecret: string): BotLambdaHandler {
   const receiver = new AwsLambdaReceiver({ signingSecret, logger: slackLogger(ports.logger) });
@@ -40,21 +41,11 @@ export function createLambdaHandler(ports: BotPorts, signingSecret: string): Bot
       ? Buffer.from(event.body ?? '', 'base64').toString('utf8')
       : (event.body ?? '');
     const signature = header(event.headers, 'x-slack-signature');
-    const timestamp = Number(header(event.headers, 'x-slack-request-timestamp'));
-    if (
-      !signature ||
-      !Number.isFinite(timestamp) ||
-      // Bolt only refuses old timestamps; a request from the future is as suspect.
-      Math.abs(Date.now() / 1000 - timestamp) > MAX_SKEW_S ||
-      !isValidSlackRequest({
-        signingSecret,
-        body,
-        headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': timestamp },
-      })
-    ) {
+    const timestamp = header(event.headers, 'x-slack-request-timestamp');
+    if (!hasFreshSlackSignature(signingSecret, { body, signature, timestamp })) {
       ports.logger.warn('rejected a request without a valid Slack signature', {
         hasSignature: Boolean(signature),
-        timestamp: Number.isFinite(timestamp) ? timestamp : undefined,
+        timestamp,
       });
       return UNAUTHORIZED;
     }
