@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../src/bot/ids';
+import { AwsCallError } from '../../src/common/errors';
 import { type BotHarness, CHANNEL, createBotHarness, PEOPLE } from './support/bot-harness';
 import { answersTo, buttons, lastAnswer, requestMessage, visible } from './support/slack-record';
 
@@ -106,8 +107,13 @@ describe('--dry-run', () => {
     ]) {
       expect(answer).toContain(part);
     }
+    // A dry run says what the real request would do: this deployment cannot run the remove path yet.
+    expect(answer).toContain('A real request would be refused.');
+    expect(answer).toContain('The `remove` strategy cannot run in this deployment yet');
     await h.command(`delete ${id} --dry-run`);
-    expect(lastAnswer(h.sim, PEOPLE.requester)).toContain('close quota: 0 used, 250 left of 250');
+    const close = lastAnswer(h.sim, PEOPLE.requester);
+    expect(close).toContain('close quota: 0 used, 250 left of 250');
+    expect(close).not.toContain('would be refused');
     await h.command(`delete ${h.org.accounts.production.id} --dry-run`);
     expect(lastAnswer(h.sim, PEOPLE.requester)).toContain('where teardown is not allowed');
     await h.settle();
@@ -188,9 +194,10 @@ describe('status, list, cancel and help', () => {
       'Only configured requesters and approvers may use /sandbox.',
     );
     await h.command('help', PEOPLE.bystander);
-    expect(lastAnswer(h.sim, PEOPLE.bystander)).toContain(
-      '/sandbox delete <account-id> [--remove] [--dry-run] [reason…]',
-    );
+    const help = lastAnswer(h.sim, PEOPLE.bystander);
+    expect(help).toContain('/sandbox delete <account-id> [--remove] [--dry-run] [reason…]');
+    // Help says plainly that --remove cannot run here yet.
+    expect(help).toContain(':construction: The `remove` strategy cannot run in this deployment yet');
   });
 
   it('cancels after a confirmation, for the requester or an approver only', async () => {
@@ -223,5 +230,37 @@ describe('status, list, cancel and help', () => {
     expect(lastAnswer(h.sim, PEOPLE.requester)).toContain(
       `There is no teardown of \`${id}\` in progress to cancel.`,
     );
+  });
+});
+
+// Regression: a failed hand-off after the request was saved used to answer "Not started" for a teardown that
+// existed and later ran.
+describe('a request saved while the pipeline cannot be reached', () => {
+  it('answers with the request, keeps the message live, and starts later through the sweeper', async () => {
+    h = await createBotHarness();
+    const { id } = h.org.accounts.sandbox1;
+    const dispatch = h.dispatcher.dispatch.bind(h.dispatcher);
+    h.dispatcher.dispatch = async () => {
+      throw new AwsCallError('Invoking sandbox-teardown-pipeline failed: ServiceException: down');
+    };
+    await h.command(`delete ${id}`);
+    const answer = lastAnswer(h.sim, PEOPLE.requester);
+    expect(answer).toContain('requested; an approver other than you has to approve it');
+    expect(answer).toContain(
+      'Preflight starts within a few minutes (the pipeline could not be reached at once).',
+    );
+    expect(visible(requestMessage(h.sim))).not.toContain('Not started');
+    expect(await h.teardown(id)).toMatchObject({
+      status: 'active',
+      step: 'preflight',
+      stepStatus: 'pending',
+    });
+
+    h.dispatcher.dispatch = dispatch;
+    h.advanceClock(61_000);
+    await h.pipeline.sweep();
+    await h.settle();
+    expect(await h.teardown(id)).toMatchObject({ step: 'approval', stepStatus: 'waiting' });
+    expect(buttons(requestMessage(h.sim))).toEqual([ACTION.approve, ACTION.deny]);
   });
 });

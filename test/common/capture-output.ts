@@ -33,3 +33,27 @@ export function captureOutput(run: () => void): CapturedOutput {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
   return { text, json };
 }
+
+/** The same for work that awaits: everything printed until it settles, and what it resolved to. */
+export async function captureOutputOf<T>(run: () => Promise<T>): Promise<CapturedOutput & { result: T }> {
+  const chunks: string[] = [];
+  const collect = (chunk: unknown): boolean => {
+    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
+    return true;
+  };
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(collect as never);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(collect as never);
+  let result: T;
+  try {
+    result = await run();
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+  const text = chunks.join('');
+  const json = text
+    .split('\n')
+    .filter((line) => line.trim().startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { text, json, result };
+}

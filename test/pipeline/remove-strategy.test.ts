@@ -1,0 +1,213 @@
+// The remove path's step model on moto, with stand-ins for the steps later work provides: re-checks fitted to
+// each destructive step, signals decided by the catalogue's rules, going back, and hand-over values kept secret.
+import { DescribeAccountCommand, RemoveAccountFromOrganizationCommand } from '@aws-sdk/client-organizations';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StepName } from '../../src/pipeline/catalogue';
+import type { Signal } from '../../src/pipeline/signals';
+import type { StepHandler } from '../../src/pipeline/step-handler';
+import {
+  APPROVER,
+  createPipelineHarness,
+  type PipelineHarness,
+  REQUESTER,
+} from '../support/pipeline-harness';
+
+let h: PipelineHarness;
+afterEach(async () => h?.close());
+
+const RESET_LINK = 'https://signin.aws.amazon.com/resetpassword?type=RootUser&token=s3cr3t-t0ken';
+const done = (note: string): StepHandler => ({ run: async () => ({ type: 'done', note }) });
+
+/** What the stand-in steps saw, for the assertions. */
+const seen: { resetLinks: Array<string | undefined>; closedAsRoot: string[] } = {
+  resetLinks: [],
+  closedAsRoot: [],
+};
+
+/** Stand-ins shaped like the real steps; `remove-from-org` really removes the account from moto's organization. */
+function standIns(
+  overrides: Partial<Record<StepName, StepHandler>> = {},
+): Partial<Record<StepName, StepHandler>> {
+  seen.resetLinks = [];
+  seen.closedAsRoot = [];
+  return {
+    'allow-password-recovery': done('root password recovery allowed'),
+    'request-reset': done('reset requested'),
+    'set-password': {
+      run: async (ctx) => {
+        seen.resetLinks.push(ctx.teardown.handoff?.resetLink);
+        return { type: 'done', note: 'password set' };
+      },
+    },
+    'sign-in': done('signed in'),
+    'complete-signup': done('sign-up complete'),
+    'verify-phone': done('phone verified'),
+    'remove-from-org': {
+      run: async (ctx) => {
+        await h.orgs.send(new RemoveAccountFromOrganizationCommand({ AccountId: ctx.teardown.accountId }));
+        return { type: 'done', note: 'removed from the organization' };
+      },
+    },
+    'close-as-root': {
+      run: async (ctx) => {
+        seen.closedAsRoot.push(ctx.teardown.accountId);
+        return { type: 'done', data: { closedState: 'CLOSED' }, note: 'closed as root' };
+      },
+    },
+    ...overrides,
+  };
+}
+
+async function requestApproved(id: string) {
+  await h.runner.request({ accountId: id, requester: REQUESTER, strategy: 'remove' });
+  await h.runUntilQuiet();
+  await h.runner.resume(id, { name: 'approval', actor: APPROVER, payload: { decision: 'approve' } });
+  await h.runUntilQuiet();
+}
+
+const mailArrives = (id: string): Promise<unknown> =>
+  h.runner.resume(id, { name: 'reset-link', actor: 'mail', payload: { link: RESET_LINK } } satisfies Signal);
+
+async function isMember(id: string): Promise<boolean> {
+  try {
+    await h.orgs.send(new DescribeAccountCommand({ AccountId: id }));
+    return true;
+  } catch (error) {
+    if ((error as Error).name === 'AccountNotFoundException') return false;
+    throw error;
+  }
+}
+
+describe('remove strategy on moto', () => {
+  it('removes the account from the organization, then closes it as root after a re-check that fits that step', async () => {
+    h = await createPipelineHarness({ handlers: standIns() });
+    const { id } = h.org.accounts.sandbox1;
+    await requestApproved(id);
+    expect(await h.runner.get(id as never)).toMatchObject({
+      step: 'await-reset-mail',
+      wait: { signal: 'reset-link' },
+    });
+
+    await mailArrives(id);
+    await h.runUntilQuiet();
+
+    const finished = await h.runner.get(id as never);
+    expect(finished).toMatchObject({ status: 'succeeded', strategy: 'remove' });
+    expect(await isMember(id)).toBe(false);
+    expect(seen.closedAsRoot).toEqual([id]);
+    // The link reached set-password's run, and went with the end of the teardown.
+    expect(seen.resetLinks).toEqual([RESET_LINK]);
+    expect(finished?.handoff).toBeUndefined();
+    const events = await h.runner.events(finished!);
+    expect(events.filter((e) => e.action === 'step-succeeded').map((e) => e.step)).toEqual([
+      'preflight',
+      'approval',
+      'allow-password-recovery',
+      'request-reset',
+      'await-reset-mail',
+      'set-password',
+      'sign-in',
+      'complete-signup',
+      'verify-phone',
+      'remove-from-org',
+      'close-as-root',
+      'cleanup',
+    ]);
+    // Neither the log, nor any notice, nor the stored record ever carried the link.
+    expect(JSON.stringify(events)).not.toContain('s3cr3t');
+    expect(JSON.stringify(h.notices)).not.toContain('s3cr3t');
+    expect(JSON.stringify(await h.scanTable())).not.toContain('s3cr3t');
+  });
+
+  it('refuses to close as root an account that is still a member of the organization', async () => {
+    h = await createPipelineHarness({
+      // A removal that did not happen: close-as-root's re-check must stop it.
+      handlers: standIns({ 'remove-from-org': done('claims to have removed it') }),
+    });
+    const { id } = h.org.accounts.sandbox1;
+    await requestApproved(id);
+    await mailArrives(id);
+    await h.runUntilQuiet();
+    expect(await h.runner.get(id as never)).toMatchObject({
+      status: 'refused',
+      step: 'close-as-root',
+      outcome: `Stopped before close-as-root: ${id} (sandbox-alice) is still a member of the organization; it is closed as root only after its removal.`,
+    });
+    expect(seen.closedAsRoot).toEqual([]);
+  });
+
+  it('re-checks the full preflight before removing: a protect tag added meanwhile stops it', async () => {
+    h = await createPipelineHarness({ handlers: standIns() });
+    const { id } = h.org.accounts.sandbox1;
+    await requestApproved(id);
+    const { TagResourceCommand } = await import('@aws-sdk/client-organizations');
+    await h.orgs.send(
+      new TagResourceCommand({ ResourceId: id, Tags: [{ Key: 'teardown:protect', Value: 'yes' }] }),
+    );
+    await mailArrives(id);
+    await h.runUntilQuiet();
+    expect(await h.runner.get(id as never)).toMatchObject({ status: 'refused', step: 'remove-from-org' });
+    expect(await isMember(id)).toBe(true);
+  });
+
+  it('asks for another reset when the mail never comes, twice, then asks a person', async () => {
+    let resets = 0;
+    h = await createPipelineHarness({
+      handlers: standIns({
+        'request-reset': {
+          run: async () => {
+            resets++;
+            return { type: 'done', note: 'reset requested' };
+          },
+        },
+      }),
+    });
+    const { id } = h.org.accounts.sandbox1;
+    await requestApproved(id);
+    // Three mail deadlines pass without a mail: two more requests, then a person decides.
+    for (let round = 0; round < 3; round++) {
+      h.advanceClock(h.config.deadlines.mailMs);
+      await h.runUntilQuiet();
+    }
+    expect(resets).toBe(3);
+    const stuck = await h.runner.get(id as never);
+    expect(stuck).toMatchObject({
+      step: 'await-reset-mail',
+      stepStatus: 'waiting',
+      backSteps: { 'request-reset': 2 },
+      wait: {
+        signal: 'human',
+        reason:
+          'no reset mail came within 15m; asking for another; went back to request a root password reset 2 times already',
+      },
+    });
+    expect(stuck?.wait?.until).toBe(h.now() + h.config.deadlines.humanMs);
+    const events = await h.runner.events(stuck!);
+    expect(events.filter((e) => e.action === 'went-back').map((e) => [e.step, e.outcome])).toEqual([
+      ['await-reset-mail', 'request-reset'],
+      ['await-reset-mail', 'request-reset'],
+    ]);
+
+    // Retry waits for the mail once more; it comes, and the teardown goes on.
+    await h.runner.resume(id, { name: 'human', actor: APPROVER, payload: { choice: 'retry' } });
+    await h.runUntilQuiet();
+    expect(await h.runner.get(id as never)).toMatchObject({
+      step: 'await-reset-mail',
+      wait: { signal: 'reset-link' },
+    });
+    await mailArrives(id);
+    await h.runUntilQuiet();
+    expect(await h.runner.get(id as never)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('takes a signal only for the wait it answers, once', async () => {
+    h = await createPipelineHarness({ handlers: standIns() });
+    const { id } = h.org.accounts.sandbox1;
+    await requestApproved(id);
+    await expect(
+      h.runner.resume(id, { name: 'sign-in-code', actor: 'mail', payload: { code: '123456' } }),
+    ).rejects.toThrow('is not waiting for sign-in-code');
+    await mailArrives(id);
+    await expect(mailArrives(id)).rejects.toThrow('is not waiting for reset-link');
+  });
+});
