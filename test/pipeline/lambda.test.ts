@@ -10,12 +10,13 @@ import { StateTable } from '../../src/pipeline/adapters/dynamodb/table';
 import { DynamoTeardownStore } from '../../src/pipeline/adapters/dynamodb/teardown-store';
 import type { Teardown } from '../../src/pipeline/model';
 import { newTeardown } from '../../src/pipeline/state';
+import { captureOutputOf } from '../common/capture-output';
 import { deployedEnvironment, importBundledLambda } from '../support/deployed-lambda';
 import { startLambdaCapture } from '../support/lambda-capture';
 import { buildOrganization, type TestOrganization } from '../support/organization';
 
 // The bundled pipeline Lambda as deployed: real SDK clients against moto, Invoke against a loopback stand-in.
-type Handler = (event: unknown) => Promise<unknown>;
+type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 let handler: Handler;
 let capture: Awaited<ReturnType<typeof startLambdaCapture>>;
 let slack: SlackSim;
@@ -167,4 +168,38 @@ it('runs steps, hands off by asynchronous Invoke and waits with a one-shot sched
     }),
   ).toMatchObject({ error: 'malformed event' });
   expect(await store.get(accountId)).toMatchObject({ step: 'close-via-api' });
+});
+
+it('puts the invocation and the teardown it is about on every log line', async () => {
+  const accountId = org.accounts.sandbox2.id;
+  const context = {
+    functionName: 'sandbox-teardown-pipeline',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:sandbox-teardown-pipeline',
+    memoryLimitInMB: '512',
+    awsRequestId: 'request-0001',
+    getRemainingTimeInMillis: () => 60_000,
+  };
+  // (The deployed log level is ERROR: a dropped event is what this invocation logs.)
+  const { json } = await captureOutputOf(() =>
+    handler({ action: 'advance', accountId, teardownId: 'logs-1', worker: 'nowhere' }, context),
+  );
+  expect(json.find((line) => line.message === 'malformed pipeline event dropped')).toMatchObject({
+    level: 'ERROR',
+    function_request_id: 'request-0001',
+    function_name: 'sandbox-teardown-pipeline',
+    cold_start: expect.any(Boolean),
+    correlation_id: 'logs-1',
+    accountId,
+    teardownId: 'logs-1',
+    reason: expect.stringContaining('worker'),
+  });
+  // The next invocation does not inherit this one's teardown.
+  const { json: later } = await captureOutputOf(() =>
+    handler({ action: 'nonsense' }, { ...context, awsRequestId: 'request-0002' }),
+  );
+  const dropped = later.find((line) => line.message === 'malformed pipeline event dropped');
+  expect(dropped).toMatchObject({ function_request_id: 'request-0002' });
+  expect(dropped).not.toHaveProperty('teardownId');
+  expect(dropped).not.toHaveProperty('correlation_id');
 });
