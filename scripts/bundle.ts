@@ -17,6 +17,8 @@ export interface Bundle {
   file: string;
   /** All files of the bundle together. */
   bytes: number;
+  /** Every source file and package file esbuild put into it (from its metafile), relative to the repo. */
+  inputs: string[];
 }
 
 /**
@@ -27,8 +29,9 @@ export interface Bundle {
 export async function bundleEntry(entry: string, outdir: string): Promise<Bundle> {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
-  await build({
+  const { metafile } = await build({
     entryPoints: { index: entry },
+    metafile: true,
     outdir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
@@ -52,7 +55,12 @@ export async function bundleEntry(entry: string, outdir: string): Promise<Bundle
   });
   const files = (await readdir(outdir, { recursive: true })).filter((f) => f.endsWith('.mjs'));
   const sizes = await Promise.all(files.map(async (f) => (await stat(join(outdir, f))).size));
-  return { name: entry, file: join(outdir, 'index.mjs'), bytes: sizes.reduce((a, b) => a + b, 0) };
+  return {
+    name: entry,
+    file: join(outdir, 'index.mjs'),
+    bytes: sizes.reduce((a, b) => a + b, 0),
+    inputs: Object.keys(metafile.inputs),
+  };
 }
 
 /** Bundles the Lambda entry points: src/<name>/lambda.ts → <outdir>/<name>/index.mjs. */

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Worker } from './catalogue';
 import type { TeardownNotice } from './ports/notifier';
-import { type Signal, signalSchema } from './signals';
+import { signalSchema } from './signal-schema';
+import type { Signal } from './signals';
 
 const accountId = z.string().regex(/^\d{12}$/, 'an account id is 12 digits');
 const teardownId = z.string().min(1).max(64);

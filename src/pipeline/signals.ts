@@ -1,9 +1,8 @@
-import { z } from 'zod';
-
 /**
  * Every signal a teardown can receive, with its payload: the one contract between the pipeline and whoever
  * answers a wait (the bot for people, the mail and phone Lambdas for AWS's mails, calls and messages). This module
- * is plain data and schemas so that any Lambda can send a signal without loading another one's code.
+ * is plain data so that any Lambda can send a signal without loading another one's code (or a schema library:
+ * events are checked against `signal-schema.ts` where they arrive).
  */
 export const SIGNAL = {
   /** An approver's Approve or Deny on the request message. */
@@ -35,40 +34,14 @@ export const SIGNAL_SENDER: Record<SignalName, 'person' | 'machine'> = {
   human: 'person',
 };
 
-const actor = z.string().min(1).max(200);
-const code = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9]{4,12}$/, 'a code is 4 to 12 letters or digits');
-
-/** Schemas of every signal, by name: how a signal arriving in an event is checked before it is used. */
-export const signalSchema = z.discriminatedUnion('name', [
-  z.object({
-    name: z.literal(SIGNAL.approval),
-    actor,
-    payload: z.object({ decision: z.enum(['approve', 'deny']) }),
-  }),
-  z.object({
-    name: z.literal(SIGNAL.captchaAnswer),
-    actor,
-    payload: z.object({ answer: z.string().trim().min(1).max(64) }),
-  }),
-  z.object({
-    name: z.literal(SIGNAL.resetLink),
-    actor,
-    payload: z.object({ link: z.url({ protocol: /^https$/ }).max(4096) }),
-  }),
-  z.object({ name: z.literal(SIGNAL.signInCode), actor, payload: z.object({ code }) }),
-  z.object({
-    name: z.literal(SIGNAL.phoneCode),
-    actor,
-    payload: z.object({ code, line: z.string().max(32).optional() }),
-  }),
-  z.object({ name: z.literal(SIGNAL.human), actor, payload: z.object({ choice: z.enum(HUMAN_CHOICES) }) }),
-]);
-
 /** One signal: its name, who sent it (a Slack user id, or the component for machine signals), its payload. */
-export type Signal = z.infer<typeof signalSchema>;
+export type Signal =
+  | { name: 'approval'; actor: string; payload: { decision: 'approve' | 'deny' } }
+  | { name: 'captcha-answer'; actor: string; payload: { answer: string } }
+  | { name: 'reset-link'; actor: string; payload: { link: string } }
+  | { name: 'sign-in-code'; actor: string; payload: { code: string } }
+  | { name: 'phone-code'; actor: string; payload: { code: string; line?: string } }
+  | { name: 'human'; actor: string; payload: { choice: HumanChoice } };
 
 /** The signal of one name, e.g. `SignalOf<'approval'>`. */
 export type SignalOf<N extends SignalName> = Extract<Signal, { name: N }>;

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../src/bot/ids';
 import { AwsCallError } from '../../src/common/errors';
+import { captureOutputOf } from '../common/capture-output';
 import { type BotHarness, CHANNEL, createBotHarness, PEOPLE } from './support/bot-harness';
 import { answersTo, buttons, lastAnswer, requestMessage, visible } from './support/slack-record';
 
@@ -243,7 +244,10 @@ describe('a request saved while the pipeline cannot be reached', () => {
     h.dispatcher.dispatch = async () => {
       throw new AwsCallError('Invoking sandbox-teardown-pipeline failed: ServiceException: down');
     };
-    await h.command(`delete ${id}`);
+    const { json } = await captureOutputOf(() => h.command(`delete ${id}`));
+    expect(json.map((line) => line.message)).toContain(
+      'hand-off failed; the sweeper will pick the teardown up',
+    );
     const answer = lastAnswer(h.sim, PEOPLE.requester);
     expect(answer).toContain('requested; an approver other than you has to approve it');
     expect(answer).toContain(

@@ -23,7 +23,13 @@ it('keeps a request whose hand-off failed, says so, and lets the sweeper start i
   h.dispatcher.dispatch = async () => {
     throw unreachable();
   };
-  const { teardown, handedOff } = await h.runner.request({ accountId: id, requester: REQUESTER });
+  const { result, json } = await captureOutputOf(() =>
+    h.runner.request({ accountId: id, requester: REQUESTER }),
+  );
+  const { teardown, handedOff } = result;
+  expect(json.map((line) => line.message)).toContain(
+    'hand-off failed; the sweeper will pick the teardown up',
+  );
   expect(handedOff).toBe(false);
   expect(await h.runner.get(id as never)).toMatchObject({
     teardownId: teardown.teardownId,

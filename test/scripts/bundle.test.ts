@@ -1,0 +1,52 @@
+// Tests scripts/bundle.ts: each Lambda's bundle holds what its entry point needs and nothing of the others'.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Bundle, bundleLambdas, ENTRY_POINTS } from '../../scripts/bundle';
+
+let work: string;
+const bundles = new Map<string, Bundle>();
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'bundle-test-'));
+  for (const bundle of await bundleLambdas(work)) bundles.set(bundle.name, bundle);
+}, 120_000);
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+/** The inputs of a bundle that match, as esbuild names them (paths relative to the repository). */
+function inputsOf(name: string, pattern: RegExp): string[] {
+  const bundle = bundles.get(name);
+  if (!bundle) throw new Error(`no ${name} bundle`);
+  return bundle.inputs.filter((input) => pattern.test(input));
+}
+
+// The Bolt app and its transports: HTTP receiver (express), Socket Mode, OAuth.
+const BOLT = /node_modules\/(@slack\/(bolt|socket-mode|oauth)|express|raw-body|ws)\//;
+const BOT_APP = /^src\/bot\/(app|command-handler|interaction-handlers|local|lambda-handler)\.ts$/;
+const WORKERS =
+  /^src\/(console|mail|phone)\/|node_modules\/(puppeteer-core|@sparticuz\/chromium|mailparser)\//;
+
+describe('Lambda bundles', () => {
+  it('are built for every entry point', () => {
+    expect([...bundles.keys()].sort()).toEqual([...ENTRY_POINTS].sort());
+    expect(ENTRY_POINTS).toEqual(expect.arrayContaining(['bot', 'pipeline']));
+  });
+
+  it('keep Bolt, express, Socket Mode and OAuth out of the pipeline; its Slack output uses the Web API alone', () => {
+    expect(inputsOf('pipeline', BOLT)).toEqual([]);
+    expect(inputsOf('pipeline', BOT_APP)).toEqual([]);
+    expect(inputsOf('pipeline', /node_modules\/@slack\/web-api\//).length).toBeGreaterThan(0);
+  });
+
+  it('keep the browser, mail and phone workers out of the bot, which decides on signals by the catalogue alone', () => {
+    expect(inputsOf('bot', WORKERS)).toEqual([]);
+    expect(inputsOf('bot', /^src\/pipeline\/catalogue\.ts$/)).toHaveLength(1);
+    // Steps run in the pipeline, not in the bot.
+    expect(inputsOf('bot', /^src\/pipeline\/pipeline-steps\.ts$/)).toEqual([]);
+    expect(inputsOf('bot', BOLT).length).toBeGreaterThan(0);
+  });
+});
