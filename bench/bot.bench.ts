@@ -21,18 +21,21 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { bundleEntry, bundleLambdas } from '../scripts/bundle';
 import { startSlackSim } from '../sim/slack';
-import { ACTION } from '../src/bot/ids';
 import { createLambdaHandler } from '../src/bot/lambda-handler';
-import { createPipelineSlackNotifier } from '../src/bot/pipeline-notifier';
 import { createBotRuntime } from '../src/bot/runtime';
 import { loadConfig } from '../src/common/config';
 import { createLogger } from '../src/common/logger';
 import { noStepMetrics } from '../src/common/metrics';
 import { InProcessDispatcher, InProcessTimers } from '../src/local/in-process';
 import { startMoto, useMotoInThisProcess } from '../src/local/moto';
+import { closeQuota } from '../src/pipeline/close-quota';
 import { combineNotifiers, createRunner, loggingNotifier } from '../src/pipeline/core';
+import { DynamoTeardownStore } from '../src/pipeline/dynamo-store';
 import { LambdaDispatcher } from '../src/pipeline/lambda-dispatcher';
+import { OrganizationsGateway } from '../src/pipeline/organizations';
 import { createStateTable } from '../src/pipeline/state-table';
+import { ACTION } from '../src/slack/ids';
+import { createSlackNotifier } from '../src/slack/notifier';
 import { apiGatewayV2Event } from '../test/bot/support/bot-harness';
 import { startLambdaCapture } from '../test/support/lambda-capture';
 import { buildOrganization } from '../test/support/organization';
@@ -199,9 +202,11 @@ try {
     const deadlines = new InProcessTimers(async () => {}, { clock: Date.now, realTime: false });
     // As deployed, the pipeline worker shows the transitions with a Slack queue of its own; the local stack's
     // single runtime shares one queue between the bot's request message and the pipeline's thread.
+    const store = new DynamoTeardownStore(dynamodb, tableName);
+    const orgs = new OrganizationsGateway(organizations);
     const workerNotifier =
       wiring === 'deployed'
-        ? createPipelineSlackNotifier({ slack, dynamodb, organizations, tableName, logger })
+        ? createSlackNotifier({ slack, store, quota: () => closeQuota(store, orgs, Date.now()), logger })
         : undefined;
     const runtime = createBotRuntime({
       config,

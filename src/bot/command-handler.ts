@@ -2,6 +2,8 @@ import type { SlashCommand } from '@slack/bolt';
 import type { AccountId } from '../common/account-id';
 import { TeardownError, TeardownExistsError } from '../common/errors';
 import type { AccountSummary, Teardown } from '../pipeline/model';
+import type { MessageContent } from '../slack/render/mrkdwn';
+import { requestMessage } from '../slack/render/request';
 import {
   cancelConfirmAnswer,
   dryRunAnswer,
@@ -9,12 +11,10 @@ import {
   errorText,
   helpAnswer,
   listAnswer,
-  type MessageContent,
   requestedAnswer,
-  requestMessage,
   statusAnswer,
   threadLink,
-} from './blocks';
+} from './answers';
 import { type Command, parseCommand } from './commands';
 import type { BotPorts } from './ports';
 

@@ -1,5 +1,6 @@
 import { AwsLambdaReceiver, isValidSlackRequest } from '@slack/bolt';
-import { createBotApp, slackLogger } from './app';
+import { slackLogger } from '../slack/logger';
+import { createBotApp } from './app';
 import type { BotPorts } from './ports';
 
 /** API Gateway (HTTP API v2 or REST v1) as it reaches the bot function. */

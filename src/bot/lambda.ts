@@ -5,7 +5,8 @@ import { loadConfig, loadLambdaWiring } from '../common/config';
 import { createLogger } from '../common/logger';
 import { LambdaDispatcher, LambdaNotifier } from '../pipeline/lambda-dispatcher';
 import { SchedulerTimers } from '../pipeline/scheduler-timers';
-import { loadSlackSettings } from './config';
+import { secretsManagerReader } from '../slack/secrets';
+import { loadSlackSettings } from '../slack/settings';
 import {
   type BotLambdaHandler,
   createLambdaHandler,
@@ -13,7 +14,6 @@ import {
   type HttpResult,
 } from './lambda-handler';
 import { createBotRuntime } from './runtime';
-import { secretsManagerReader } from './secrets';
 
 // Wiring only, once per container: a bad configuration fails the container's init, not a request.
 const config = loadConfig();

@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
-import { createBotApp, slackLogger } from './app';
+import { slackLogger } from '../slack/logger';
+import { createBotApp } from './app';
 import type { BotPorts } from './ports';
 
 export const EVENTS_PATH = '/slack/events';

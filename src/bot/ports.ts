@@ -3,8 +3,8 @@ import type { Config } from '../common/config';
 import type { CloseQuota } from '../pipeline/close-quota';
 import type { Runner } from '../pipeline/runner';
 import type { TeardownStore } from '../pipeline/store';
+import type { SlackOutbox } from '../slack/outbox';
 import type { Authorizer } from './authorize';
-import type { SlackOutbox } from './outbox';
 
 /** Everything the Bolt app needs, whatever the receiver (Lambda, HTTP, Socket Mode). */
 export interface BotPorts {

@@ -1,7 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { WebClient } from '@slack/web-api';
 import type { Config } from '../common/config';
 import { noStepMetrics, type StepMetrics } from '../common/metrics';
 import type { StepName } from '../pipeline/catalogue';
@@ -13,13 +12,13 @@ import type { Dispatcher } from '../pipeline/ports/dispatcher';
 import type { Notifier } from '../pipeline/ports/notifier';
 import type { Timers } from '../pipeline/ports/timers';
 import type { StepHandler } from '../pipeline/step-handler';
-import { slackLogger } from './app';
+import { ChannelQueue } from '../slack/channel-queue';
+import { createSlackClient } from '../slack/client';
+import { SlackNotifier } from '../slack/notifier';
+import { SlackOutbox } from '../slack/outbox';
+import type { SlackSettings } from '../slack/settings';
 import { Authorizer } from './authorize';
-import type { SlackSettings } from './config';
-import { SlackNotifier } from './notifier';
-import { SlackOutbox } from './outbox';
 import type { BotPorts } from './ports';
-import { ChannelQueue } from './sender';
 
 export interface BotRuntimeDeps {
   config: Config;
@@ -50,20 +49,6 @@ export interface BotRuntime extends BotPorts {
   queue: ChannelQueue;
 }
 
-/** A Slack Web API client as the bot uses it: 429s come back to the paced queue instead of sleeping inside. */
-export function createSlackClient(
-  slack: Pick<SlackSettings, 'botToken' | 'apiUrl'>,
-  logger: Logger,
-): WebClient {
-  return new WebClient(slack.botToken, {
-    slackApiUrl: slack.apiUrl,
-    logger: slackLogger(logger),
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 1, minTimeout: 100, maxTimeout: 500 },
-    timeout: 10_000,
-  });
-}
-
 /** Runner, store, Slack outbox, notifier and authorizer, wired the same way in Lambda, locally and in tests. */
 export function createBotRuntime(deps: BotRuntimeDeps): BotRuntime {
   const clock = deps.clock ?? Date.now;
@@ -77,7 +62,7 @@ export function createBotRuntime(deps: BotRuntimeDeps): BotRuntime {
     loggingNotifier(deps.logger),
     deps.notifier ?? new SlackNotifier({ outbox, store, quota, clock, logger: deps.logger }),
   );
-  // (The pipeline Lambda builds the same notifier with createPipelineSlackNotifier.)
+  // (The pipeline Lambda builds the same notifier with createSlackNotifier.)
   const runner = createRunner({
     config: deps.config,
     dynamodb: deps.dynamodb,

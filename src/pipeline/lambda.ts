@@ -2,14 +2,18 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { createPipelineSlackNotifier, loadPostingSettings } from '../bot/pipeline-notifier';
-import { secretsManagerReader } from '../bot/secrets';
 import { loadConfig, loadLambdaWiring } from '../common/config';
 import { createStepMetrics } from '../common/emf-metrics';
 import { createLogger } from '../common/logger';
+import { createSlackNotifier } from '../slack/notifier';
+import { secretsManagerReader } from '../slack/secrets';
+import { loadPostingSettings } from '../slack/settings';
+import { closeQuota } from './close-quota';
 import { combineNotifiers, createRunner, handlePipelineEvent, loggingNotifier } from './core';
+import { DynamoTeardownStore } from './dynamo-store';
 import { isPipelineEvent } from './events';
 import { LambdaDispatcher } from './lambda-dispatcher';
+import { OrganizationsGateway } from './organizations';
 import { SchedulerTimers } from './scheduler-timers';
 
 // Wiring only: built once per container, the work is in core.ts and runner.ts.
@@ -20,11 +24,12 @@ const logger = createLogger('pipeline');
 const metrics = createStepMetrics();
 const dynamodb = new DynamoDBClient({ region: config.region });
 const organizations = new OrganizationsClient({ region: config.region });
-const slackNotifier = createPipelineSlackNotifier({
+const store = new DynamoTeardownStore(dynamodb, config.tableName);
+const orgs = new OrganizationsGateway(organizations);
+const slackNotifier = createSlackNotifier({
   slack,
-  dynamodb,
-  organizations,
-  tableName: config.tableName,
+  store,
+  quota: () => closeQuota(store, orgs, Date.now()),
   logger,
 });
 const runner = createRunner({

@@ -11,19 +11,21 @@ import {
 } from '../../../sim/slack';
 import { createLambdaHandler, type HttpEvent } from '../../../src/bot/lambda-handler';
 import { type LocalBot, startLocalBot } from '../../../src/bot/local';
-import { createPipelineSlackNotifier } from '../../../src/bot/pipeline-notifier';
 import { type BotRuntime, createBotRuntime } from '../../../src/bot/runtime';
 import { type Config, loadConfig } from '../../../src/common/config';
 import { createLogger } from '../../../src/common/logger';
 import { noStepMetrics } from '../../../src/common/metrics';
 import { InProcessDispatcher, InProcessTimers } from '../../../src/local/in-process';
 import type { StepName } from '../../../src/pipeline/catalogue';
+import { closeQuota } from '../../../src/pipeline/close-quota';
 import { combineNotifiers, createRunner, loggingNotifier } from '../../../src/pipeline/core';
 import { DynamoTeardownStore } from '../../../src/pipeline/dynamo-store';
 import type { Teardown } from '../../../src/pipeline/model';
+import { OrganizationsGateway } from '../../../src/pipeline/organizations';
 import type { Runner } from '../../../src/pipeline/runner';
 import { createStateTable } from '../../../src/pipeline/state-table';
 import type { StepHandler } from '../../../src/pipeline/step-handler';
+import { createSlackNotifier } from '../../../src/slack/notifier';
 import { resetMoto } from '../../support/moto-server';
 import { buildOrganization, type TestOrganization } from '../../support/organization';
 
@@ -164,6 +166,8 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
       ...(options.handlers ? { handlers: options.handlers } : {}),
     });
   const bot = runtime('bot');
+  const store = new DynamoTeardownStore(dynamodb, tableName);
+  const orgs = new OrganizationsGateway(organizations);
   // The pipeline worker as its Lambda wires it: the core's runner with the bot's notifier for workers.
   pipeline = createRunner({
     config,
@@ -173,14 +177,13 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     timers,
     notifier: combineNotifiers(
       loggingNotifier(logger),
-      createPipelineSlackNotifier({
+      createSlackNotifier({
         slack: { botToken: BOT_TOKEN, apiUrl: sim.apiUrl },
-        dynamodb,
-        organizations,
-        tableName,
-        logger,
+        pacing: { paceMs: options.paceMs ?? 0 },
+        store,
+        quota: () => closeQuota(store, orgs, now()),
         clock: now,
-        paceMs: options.paceMs ?? 0,
+        logger,
       }),
     ),
     logger,
@@ -231,7 +234,7 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     sim,
     bot,
     pipeline: worker,
-    store: new DynamoTeardownStore(dynamodb, tableName),
+    store,
     config,
     org,
     dispatcher,

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SlackSim, startSlackSim } from '../../sim/slack';
-import { SlackOutbox } from '../../src/bot/outbox';
-import { createSlackClient } from '../../src/bot/runtime';
-import { ChannelQueue } from '../../src/bot/sender';
 import { createLogger } from '../../src/common/logger';
+import { ChannelQueue } from '../../src/slack/channel-queue';
+import { createSlackClient } from '../../src/slack/client';
+import { SlackOutbox } from '../../src/slack/outbox';
 
 const C = 'C0PACED';
 const logger = createLogger('sender-test', { logLevel: 'ERROR' });
