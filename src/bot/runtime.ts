@@ -53,7 +53,7 @@ export interface BotRuntime extends BotPorts {
 export function createBotRuntime(deps: BotRuntimeDeps): BotRuntime {
   const clock = deps.clock ?? Date.now;
   const client = createSlackClient(deps.slack, deps.logger);
-  const queue = new ChannelQueue({ paceMs: deps.paceMs, logger: deps.logger, clock });
+  const queue = new ChannelQueue({ paceMs: deps.paceMs, logger: deps.logger });
   const outbox = new SlackOutbox(client, queue);
   const store = new DynamoTeardownStore(deps.dynamodb, deps.config.tableName);
   const orgs = new OrganizationsGateway(deps.organizations);

@@ -18,7 +18,7 @@ export function redactDeep<T>(value: T): T {
 }
 
 /**
- * The only way to write to Slack: redacted, paced per channel, in order. Reads (views.open, usergroups)
+ * The only way to write to Slack: redacted, paced, in order (see ChannelQueue). Reads (views.open, usergroups)
  * go to the client directly.
  */
 export class SlackOutbox {
@@ -44,7 +44,7 @@ export class SlackOutbox {
   }
 
   /**
-   * Rewrites a message. `render` runs when the call's turn comes, so a
+   * Rewrites a message, ahead of the channel's queued posts. `render` runs when the call's turn comes, so a
    * queued refresh shows the state of that moment; refreshes of the same message that queue up behind each
    * other become one.
    */
@@ -61,7 +61,7 @@ export class SlackOutbox {
         const safe = redactDeep(content);
         await this.client.chat.update({ channel, ts, text: safe.text, blocks: safe.blocks });
       },
-      { coalesceKey: `update:${ts}` },
+      { pacing: 'update', coalesceKey: ts },
     );
   }
 
@@ -73,7 +73,7 @@ export class SlackOutbox {
   ) {
     const safe = redactDeep(content);
     await this.queue.send(
-      `${channel}#ephemeral`,
+      channel,
       () =>
         this.client.chat.postEphemeral({
           channel,
@@ -82,7 +82,7 @@ export class SlackOutbox {
           blocks: safe.blocks,
           ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
         }),
-      { paced: false },
+      { pacing: 'unpaced' },
     );
   }
 
