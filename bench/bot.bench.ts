@@ -69,6 +69,22 @@ const median = (values: number[]) =>
     50,
   );
 
+type BotHandler = ReturnType<typeof createLambdaHandler>;
+
+/** The Slack simulator, delivering to the bot's Lambda handler (wired once the simulator's URL is known). */
+function simDeliveringTo(handler: () => BotHandler | undefined) {
+  return startSlackSim({
+    signingSecret: SECRET,
+    botToken: TOKEN,
+    deliver: async (req) => {
+      const handle = handler();
+      if (!handle) throw new Error('the bot is not wired yet');
+      const res = await handle(apiGatewayV2Event(req), {});
+      return { status: res.statusCode, headers: res.headers ?? {}, body: res.body };
+    },
+  });
+}
+
 /** Module-load time of an ESM file in a fresh node process, in ms. */
 function loadTime(file: string, env: Record<string, string>): number {
   const script = `const t=performance.now();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(performance.now()-t));`;
@@ -120,15 +136,8 @@ try {
   const logger = createLogger('bench', { logLevel: 'ERROR' });
 
   // 2. Warm acks: the handler as lambda.ts wires it, with Invoke going to a loopback stand-in of Lambda.
-  let handler: ReturnType<typeof createLambdaHandler> | undefined;
-  const sim = await startSlackSim({
-    signingSecret: SECRET,
-    botToken: TOKEN,
-    deliver: async (req) => {
-      const res = await (handler as NonNullable<typeof handler>)(apiGatewayV2Event(req), {});
-      return { status: res.statusCode, headers: res.headers ?? {}, body: res.body };
-    },
-  });
+  let handler: BotHandler | undefined;
+  const sim = await simDeliveringTo(() => handler);
   const timers = new InProcessTimers(async () => {}, { clock: Date.now, realTime: false });
   const bot = createBotRuntime({
     config,
@@ -187,15 +196,8 @@ try {
   // 3. Buttons: preflight and the approval step run in this process; the clock runs from the command's sending
   // until the request message's rewrite with the Approve button reaches Slack.
   const buttons = async (wiring: 'deployed' | 'local-stack'): Promise<number[]> => {
-    let handle: ReturnType<typeof createLambdaHandler> | undefined;
-    const slackSim = await startSlackSim({
-      signingSecret: SECRET,
-      botToken: TOKEN,
-      deliver: async (req) => {
-        const res = await (handle as NonNullable<typeof handle>)(apiGatewayV2Event(req), {});
-        return { status: res.statusCode, headers: res.headers ?? {}, body: res.body };
-      },
-    });
+    let handle: BotHandler | undefined;
+    const slackSim = await simDeliveringTo(() => handle);
     const slack = { botToken: TOKEN, apiUrl: slackSim.apiUrl };
     const dispatcher = new InProcessDispatcher();
     // Deadlines never fire here: every teardown stays waiting for its approver until the table is emptied.

@@ -166,11 +166,5 @@ export function createSlackNotifier(ports: SlackNotifierPorts): SlackNotifier {
   const { store, quota, clock, logger } = ports;
   const outbox =
     'outbox' in ports ? ports.outbox : createSlackOutbox(ports.slack, { ...ports.pacing, logger });
-  return new SlackNotifier({
-    outbox,
-    store,
-    ...(quota ? { quota } : {}),
-    ...(clock ? { clock } : {}),
-    logger,
-  });
+  return new SlackNotifier({ outbox, store, quota, clock, logger });
 }

@@ -18,8 +18,8 @@ export function redactDeep<T>(value: T): T {
 }
 
 /**
- * The only way to write to Slack: redacted, paced, in order (see ChannelQueue). Reads (views.open, usergroups)
- * go to the client directly.
+ * The only way to write to Slack: redacted, paced, in order (see ChannelQueue). Reads (views.open,
+ * usergroups) go to the client directly.
  */
 export class SlackOutbox {
   constructor(
@@ -45,8 +45,8 @@ export class SlackOutbox {
 
   /**
    * Rewrites a message, ahead of the channel's queued posts. `render` runs when the call's turn comes, so a
-   * queued refresh shows the state of that moment; refreshes of the same message that queue up behind each
-   * other become one.
+   * queued refresh shows the state of that moment; refreshes of the same message that queue up behind
+   * each other become one.
    */
   async update(
     channel: string,

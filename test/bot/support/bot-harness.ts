@@ -168,7 +168,7 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
   const bot = runtime('bot');
   const store = new DynamoTeardownStore(dynamodb, tableName);
   const orgs = new OrganizationsGateway(organizations);
-  // The pipeline worker as its Lambda wires it: the core's runner with the bot's notifier for workers.
+  // The pipeline worker as its Lambda wires it: the core's runner with a Slack notifier (and queue) of its own.
   pipeline = createRunner({
     config,
     dynamodb,
