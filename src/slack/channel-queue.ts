@@ -11,7 +11,10 @@ export interface UpdateRate {
   burst: number;
 }
 
-/** chat.update is in Slack's Tier 3 (50+ a minute per workspace), counted per minute: a minute's worth may go at once. */
+/**
+ * chat.update is in Slack's Tier 3: 50+ calls a minute per workspace, counted per minute, so a minute's worth may
+ * go at once. A 429 beyond it is still waited out.
+ */
 export const DEFAULT_UPDATE_RATE: UpdateRate = { perMinute: 50, burst: 50 };
 
 const TRANSIENT_ATTEMPTS = 4;
@@ -27,6 +30,7 @@ export type Pacing = 'post' | 'update' | 'unpaced';
 export interface ChannelQueueOptions {
   /** Minimum time between two posts in one channel (default 1 s). */
   paceMs?: number | undefined;
+  /** The workspace's chat.update budget (default DEFAULT_UPDATE_RATE). */
   updates?: UpdateRate;
   logger?: Logger;
   /** Reads and waits out time; real time by default. */
