@@ -1,15 +1,7 @@
-import type { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
-import {
-  App,
-  type BlockAction,
-  type ButtonAction,
-  LogLevel,
-  type Receiver,
-  type ViewSubmitAction,
-} from '@slack/bolt';
-import type { Logger as SlackLogger } from '@slack/logger';
+import { App, type BlockAction, type ButtonAction, type Receiver, type ViewSubmitAction } from '@slack/bolt';
+import { ACTION, VIEW } from '../slack/ids';
+import { slackLogger } from '../slack/logger';
 import { answerCommand } from './command-handler';
-import { ACTION, VIEW } from './ids';
 import {
   DECISIONS,
   HUMAN_CHOICES,
@@ -20,20 +12,6 @@ import {
   onSolve,
 } from './interaction-handlers';
 import type { BotPorts } from './ports';
-
-/** Bolt and the Slack SDK log through the product's redacting logger. */
-export function slackLogger(logger: PowertoolsLogger): SlackLogger {
-  const text = (msg: unknown[]) => msg.map((m) => (m instanceof Error ? m.message : String(m))).join(' ');
-  return {
-    debug: (...msg) => logger.debug(text(msg)),
-    info: (...msg) => logger.info(text(msg)),
-    warn: (...msg) => logger.warn(text(msg)),
-    error: (...msg) => logger.error(text(msg)),
-    setLevel: () => {},
-    getLevel: () => LogLevel.INFO,
-    setName: () => {},
-  };
-}
 
 /**
  * The Bolt app, from its ports and any receiver (AwsLambdaReceiver in Lambda, HTTPReceiver or Socket Mode

@@ -4,6 +4,8 @@ import { TeardownError, TeardownExistsError } from '../common/errors';
 import { STEPS, type StepName } from '../pipeline/catalogue';
 import type { AccountSummary, Teardown } from '../pipeline/model';
 import type { RequestResult } from '../pipeline/runner';
+import type { MessageContent } from '../slack/render/mrkdwn';
+import { requestMessage } from '../slack/render/request';
 import {
   cancelConfirmAnswer,
   dryRunAnswer,
@@ -11,12 +13,10 @@ import {
   errorText,
   helpAnswer,
   listAnswer,
-  type MessageContent,
   requestedAnswer,
-  requestMessage,
   statusAnswer,
   threadLink,
-} from './blocks';
+} from './answers';
 import { type Command, parseCommand } from './commands';
 import type { BotPorts } from './ports';
 

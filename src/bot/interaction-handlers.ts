@@ -1,17 +1,11 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { NotAuthorizedError, NotWaitingError, TeardownError, userMessage } from '../common/errors';
 import type { Teardown } from '../pipeline/model';
-import {
-  captchaAnswered,
-  captchaModal,
-  errorAnswer,
-  errorText,
-  type HumanChoice,
-  humanAnswered,
-  type MessageContent,
-  promptClosed,
-} from './blocks';
-import { ACTION, type ButtonRef, CAPTCHA_INPUT, decodeCaptchaMeta, decodeRef, SIGNAL } from './ids';
+import { type HumanChoice, SIGNAL } from '../pipeline/signals';
+import { ACTION, type ButtonRef, CAPTCHA_INPUT, decodeCaptchaMeta, decodeRef } from '../slack/ids';
+import type { MessageContent } from '../slack/render/mrkdwn';
+import { captchaAnswered, captchaModal, humanAnswered, promptClosed } from '../slack/render/prompts';
+import { errorAnswer, errorText } from './answers';
 import type { BotPorts } from './ports';
 
 interface Clicked {
@@ -206,11 +200,15 @@ export async function onCaptchaAnswer(
       !teardown ||
       teardown.teardownId !== meta.teardownId ||
       teardown.version !== meta.version ||
-      teardown.wait?.signal !== SIGNAL.captcha
+      teardown.wait?.signal !== SIGNAL.captchaAnswer
     ) {
       return { answer: inputError('This CAPTCHA was already answered or has expired.') };
     }
-    await ports.runner.resume(meta.accountId, { name: SIGNAL.captcha, actor: user, payload: { answer } });
+    await ports.runner.resume(meta.accountId, {
+      name: SIGNAL.captchaAnswer,
+      actor: user,
+      payload: { answer },
+    });
   } catch (error) {
     if (error instanceof NotWaitingError) {
       return { answer: inputError(`This CAPTCHA was already answered or has expired. ${error.message}`) };

@@ -1,5 +1,6 @@
 import { AwsLambdaReceiver } from '@slack/bolt';
-import { createBotApp, slackLogger } from './app';
+import { slackLogger } from '../slack/logger';
+import { createBotApp } from './app';
 import type { BotPorts } from './ports';
 import { hasFreshSlackSignature } from './signature';
 

@@ -5,7 +5,8 @@ import { createLogger, type LambdaContext, withInvocationContext } from '../comm
 import { awsDataPorts } from '../pipeline/adapters/aws-ports';
 import { lambdaHandOff } from '../pipeline/adapters/lambda-hand-off';
 import { LambdaNoticeForwarder } from '../pipeline/adapters/lambda-notice-forwarder';
-import { loadSlackSettings } from './config';
+import { secretsManagerReader } from '../slack/secrets';
+import { loadSlackSettings } from '../slack/settings';
 import {
   type BotLambdaHandler,
   createLambdaHandler,
@@ -13,7 +14,6 @@ import {
   type HttpResult,
 } from './lambda-handler';
 import { createBotRuntime } from './runtime';
-import { secretsManagerReader } from './secrets';
 
 // The composition root of the bot Lambda, once per container: a bad configuration fails the container's init,
 // not a request.

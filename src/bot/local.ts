@@ -6,7 +6,8 @@ import {
   HTTPReceiver,
   SocketModeReceiver,
 } from '@slack/bolt';
-import { createBotApp, slackLogger } from './app';
+import { slackLogger } from '../slack/logger';
+import { createBotApp } from './app';
 import type { BotPorts } from './ports';
 import { hasFreshSlackSignature } from './signature';
 

@@ -4,8 +4,8 @@ import type { CloseQuota } from '../pipeline/close-quota';
 import type { IdempotencyKeys } from '../pipeline/ports/idempotency-keys';
 import type { TeardownStore } from '../pipeline/ports/teardown-store';
 import type { Runner } from '../pipeline/runner';
+import type { SlackOutbox } from '../slack/outbox';
 import type { Authorizer } from './authorize';
-import type { SlackOutbox } from './outbox';
 
 /** Everything the Bolt app needs, whatever the receiver (Lambda, HTTP, Socket Mode). */
 export interface BotPorts {

@@ -1,5 +1,4 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { WebClient } from '@slack/web-api';
 import type { Config } from '../common/config';
 import { noStepMetrics, type StepMetrics } from '../common/metrics';
 import type { StepName, Worker } from '../pipeline/catalogue';
@@ -11,13 +10,13 @@ import type { Notifier } from '../pipeline/ports/notifier';
 import type { Timers } from '../pipeline/ports/timers';
 import { Runner } from '../pipeline/runner';
 import type { StepHandler } from '../pipeline/step-handler';
-import { slackLogger } from './app';
+import { ChannelQueue } from '../slack/channel-queue';
+import { createSlackClient } from '../slack/client';
+import { SlackNotifier } from '../slack/notifier';
+import { SlackOutbox } from '../slack/outbox';
+import type { SlackSettings } from '../slack/settings';
 import { Authorizer } from './authorize';
-import type { SlackSettings } from './config';
-import { SlackNotifier } from './notifier';
-import { SlackOutbox } from './outbox';
 import type { BotPorts } from './ports';
-import { ChannelQueue } from './sender';
 
 export interface BotRuntimeDeps {
   config: Config;
@@ -53,32 +52,19 @@ export interface BotRuntime extends BotPorts {
   queue: ChannelQueue;
 }
 
-/** A Slack Web API client as the bot uses it: 429s come back to the paced queue instead of sleeping inside. */
-export function createSlackClient(
-  slack: Pick<SlackSettings, 'botToken' | 'apiUrl'>,
-  logger: Logger,
-): WebClient {
-  return new WebClient(slack.botToken, {
-    slackApiUrl: slack.apiUrl,
-    logger: slackLogger(logger),
-    rejectRateLimitedCalls: true,
-    retryConfig: { retries: 1, minTimeout: 100, maxTimeout: 500 },
-    timeout: 10_000,
-  });
-}
-
 /** Runner, Slack outbox, notifier and authorizer over the given ports, wired alike in Lambda, locally and in tests. */
 export function createBotRuntime(deps: BotRuntimeDeps): BotRuntime {
   const clock = deps.clock ?? Date.now;
   const { ports } = deps;
   const client = createSlackClient(deps.slack, deps.logger);
-  const queue = new ChannelQueue({ paceMs: deps.paceMs, logger: deps.logger, clock });
+  const queue = new ChannelQueue({ paceMs: deps.paceMs, logger: deps.logger });
   const outbox = new SlackOutbox(client, queue);
   const quota = () => closeQuota(ports.ledger, ports.orgs, clock());
   const notifier = combineNotifiers(
     loggingNotifier(deps.logger),
     deps.notifier ?? new SlackNotifier({ outbox, store: ports.teardowns, quota, clock, logger: deps.logger }),
   );
+  // (The pipeline Lambda builds the same notifier with createSlackNotifier.)
   const runner = new Runner({
     teardowns: ports.teardowns,
     orgs: ports.orgs,

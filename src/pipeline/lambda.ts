@@ -1,15 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
-import { SlackNotifier } from '../bot/notifier';
-import { SlackOutbox } from '../bot/outbox';
-import { loadPostingSettings } from '../bot/pipeline-notifier';
-import { createSlackClient } from '../bot/runtime';
-import { secretsManagerReader } from '../bot/secrets';
-import { ChannelQueue } from '../bot/sender';
 import { loadConfig, loadLambdaWiring } from '../common/config';
 import { createStepMetrics } from '../common/emf-metrics';
 import { createLogger, type LambdaContext, withInvocationContext } from '../common/logger';
+import { createSlackNotifier } from '../slack/notifier';
+import { secretsManagerReader } from '../slack/secrets';
+import { loadPostingSettings } from '../slack/settings';
 import { awsDataPorts } from './adapters/aws-ports';
 import { lambdaHandOff } from './adapters/lambda-hand-off';
 import { closeQuota } from './close-quota';
@@ -29,8 +26,8 @@ const ports = awsDataPorts({
   tableName: config.tableName,
 });
 const { dispatcher, timers } = lambdaHandOff(wiring, config.region);
-const slackNotifier = new SlackNotifier({
-  outbox: new SlackOutbox(createSlackClient(slack, logger), new ChannelQueue({ logger })),
+const slackNotifier = createSlackNotifier({
+  slack,
   store: ports.teardowns,
   quota: () => closeQuota(ports.ledger, ports.orgs, Date.now()),
   logger,

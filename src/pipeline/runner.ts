@@ -430,19 +430,26 @@ export class Runner {
     { next, event, screenshot }: Transition,
   ): Promise<boolean> {
     const log = this.logFor(next);
-    try {
-      // What signals handed over is never passed on with a notice.
-      const { handoff: _secret, ...shown } = next;
-      await this.deps.notifier.notify({
+    // What signals handed over is never passed on with a notice.
+    const { handoff: _secret, ...shown } = next;
+    // The notifier queues its messages at once; the hand-off need not wait until Slack has them, but this call
+    // returns only after both (a Lambda that returns has lost nothing).
+    const notified = this.deps.notifier
+      .notify({
         teardown: shown,
         previous: previous && { ...previous, handoff: undefined },
         event,
         ...(screenshot ? { screenshot } : {}),
-      });
-    } catch (error) {
+      })
       // Showing progress must never stop the teardown itself.
-      log.warn('notifier failed', { error });
-    }
+      .catch((error: unknown) => log.warn('notifier failed', { error }));
+    const handedOff = await this.handOn(next, log);
+    await notified;
+    return handedOff;
+  }
+
+  /** The next move of a saved transition: a worker for a pending step, a timer for a wait. */
+  private async handOn(next: Teardown, log: Logger): Promise<boolean> {
     if (next.status !== 'active') return true;
     if (next.stepStatus === 'pending') return this.handOff(STEPS[next.step].worker, next, log);
     if (next.stepStatus === 'waiting' && next.wait) {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION } from '../../src/bot/ids';
+import { ACTION } from '../../src/slack/ids';
 import { type BotHarness, CHANNEL, createBotHarness, PEOPLE } from './support/bot-harness';
 import { answersTo, requestMessage } from './support/slack-record';
 

@@ -1,6 +1,6 @@
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION } from '../../src/bot/ids';
+import { ACTION } from '../../src/slack/ids';
 import { type BotHarness, CHANNEL, createBotHarness, PEOPLE } from './support/bot-harness';
 import { buttons, lastAnswer, requestMessage, visible } from './support/slack-record';
 

@@ -77,19 +77,21 @@ it('is a two-argument handler that requests a teardown and hands it to the pipel
     slack: { channel: C, requestTs: root?.ts },
   });
   // The transition goes to the pipeline function to be shown in Slack (the bot never waits for Slack's pacing),
-  // then the step is handed on; both asynchronously.
+  // and the step is handed on; both asynchronously, side by side.
   expect(capture.invokes.map((i) => [i.functionName, i.invocationType])).toEqual([
     ['sandbox-teardown-pipeline', 'Event'],
     ['sandbox-teardown-pipeline', 'Event'],
   ]);
-  expect(capture.invokes[0]?.payload).toMatchObject({
+  const sent = (action: string) =>
+    capture.invokes.find((i) => (i.payload as { action?: string }).action === action);
+  expect(sent('notify')?.payload).toMatchObject({
     action: 'notify',
     notice: {
       teardown: { accountId: id, slack: { channel: C, requestTs: root?.ts } },
       event: { action: 'requested' },
     },
   });
-  expect(capture.invokes[1]?.payload).toEqual({
+  expect(sent('advance')?.payload).toEqual({
     action: 'advance',
     accountId: id,
     teardownId: expect.any(String),

@@ -1,9 +1,9 @@
 import { OrganizationsClient, RemoveAccountFromOrganizationCommand } from '@aws-sdk/client-organizations';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SimView } from '../../sim/slack';
-import { ACTION, CAPTCHA_INPUT } from '../../src/bot/ids';
 import type { StepName } from '../../src/pipeline/catalogue';
 import type { Screenshot, StepHandler } from '../../src/pipeline/step-handler';
+import { ACTION, CAPTCHA_INPUT } from '../../src/slack/ids';
 import { type BotHarness, CHANNEL, createBotHarness, PEOPLE } from './support/bot-harness';
 import { buttons, lastAnswer, requestMessage, visible } from './support/slack-record';
 

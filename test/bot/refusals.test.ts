@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION } from '../../src/bot/ids';
 import { AwsCallError } from '../../src/common/errors';
+import { ACTION } from '../../src/slack/ids';
 import { captureOutputOf } from '../common/capture-output';
 import { type BotHarness, CHANNEL, createBotHarness, PEOPLE } from './support/bot-harness';
 import { answersTo, buttons, lastAnswer, requestMessage, visible } from './support/slack-record';

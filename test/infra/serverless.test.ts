@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundleLambdas } from '../../scripts/bundle';
-import { loadSlackSettings } from '../../src/bot/config';
 import { loadConfig, loadLambdaWiring } from '../../src/common/config';
+import { loadSlackSettings } from '../../src/slack/settings';
 import {
   asList,
   FakeStack,
@@ -29,7 +29,7 @@ const PARAMS = {
   requesters: 'U0REQUEST,S0GROUP',
   approvers: 'U0APPROVE',
 };
-/** What src/common/config.ts (loadConfig, loadLambdaWiring) and src/bot/config.ts (loadSlackSettings) read. */
+/** What src/common/config.ts (loadConfig, loadLambdaWiring) and src/slack/settings.ts (loadSlackSettings) read. */
 const ENVIRONMENT = [
   'NODE_OPTIONS',
   'PIPELINE_FUNCTION_ARN',

@@ -1,10 +1,13 @@
 // Tests scripts/bundle.ts: each Lambda's bundle holds what its entry point needs and nothing of the others'.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Bundle, bundleLambdas, ENTRY_POINTS } from '../../scripts/bundle';
 
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let work: string;
 const bundles = new Map<string, Bundle>();
 
@@ -26,7 +29,6 @@ function inputsOf(name: string, pattern: RegExp): string[] {
 
 // The Bolt app and its transports: HTTP receiver (express), Socket Mode, OAuth.
 const BOLT = /node_modules\/(@slack\/(bolt|socket-mode|oauth)|express|raw-body|ws)\//;
-const BOT_APP = /^src\/bot\/(app|command-handler|interaction-handlers|local|lambda-handler)\.ts$/;
 const WORKERS =
   /^src\/(console|mail|phone)\/|node_modules\/(puppeteer-core|@sparticuz\/chromium|mailparser)\//;
 
@@ -38,7 +40,7 @@ describe('Lambda bundles', () => {
 
   it('keep Bolt, express, Socket Mode and OAuth out of the pipeline; its Slack output uses the Web API alone', () => {
     expect(inputsOf('pipeline', BOLT)).toEqual([]);
-    expect(inputsOf('pipeline', BOT_APP)).toEqual([]);
+    expect(inputsOf('pipeline', /^src\/bot\//)).toEqual([]);
     expect(inputsOf('pipeline', /node_modules\/@slack\/web-api\//).length).toBeGreaterThan(0);
   });
 
@@ -48,5 +50,28 @@ describe('Lambda bundles', () => {
     // Steps run in the pipeline, not in the bot.
     expect(inputsOf('bot', /^src\/pipeline\/pipeline-steps\.ts$/)).toEqual([]);
     expect(inputsOf('bot', BOLT).length).toBeGreaterThan(0);
+  });
+});
+
+describe('src/slack', () => {
+  it('loads neither Bolt nor the bot in any of its modules, so every Lambda may use it', async () => {
+    const modules = (await readdir(join(root, 'src', 'slack'), { recursive: true }))
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(root, 'src', 'slack', f));
+    const { metafile } = await build({
+      entryPoints: modules,
+      absWorkingDir: root,
+      bundle: true,
+      write: false,
+      metafile: true,
+      outdir: join(work, 'slack'),
+      platform: 'node',
+      format: 'esm',
+      mainFields: ['module', 'main'],
+      logLevel: 'silent',
+    });
+    const loaded = Object.keys(metafile.inputs);
+    expect(loaded).toContain('src/slack/notifier.ts');
+    expect(loaded.filter((f) => BOLT.test(f) || f.startsWith('src/bot/'))).toEqual([]);
   });
 });

@@ -11,10 +11,7 @@ import {
 } from '../../../sim/slack';
 import { createLambdaHandler, type HttpEvent } from '../../../src/bot/lambda-handler';
 import { type LocalBot, startLocalBot } from '../../../src/bot/local';
-import { SlackNotifier } from '../../../src/bot/notifier';
-import { SlackOutbox } from '../../../src/bot/outbox';
-import { type BotRuntime, createBotRuntime, createSlackClient } from '../../../src/bot/runtime';
-import { ChannelQueue } from '../../../src/bot/sender';
+import { type BotRuntime, createBotRuntime } from '../../../src/bot/runtime';
 import { type Config, loadConfig } from '../../../src/common/config';
 import { createLogger } from '../../../src/common/logger';
 import { noStepMetrics } from '../../../src/common/metrics';
@@ -30,6 +27,7 @@ import type { DataPorts } from '../../../src/pipeline/ports/data-ports';
 import type { TeardownStore } from '../../../src/pipeline/ports/teardown-store';
 import { Runner } from '../../../src/pipeline/runner';
 import type { StepHandler } from '../../../src/pipeline/step-handler';
+import { createSlackNotifier } from '../../../src/slack/notifier';
 import { resetMoto } from '../../support/moto-server';
 import { buildOrganization, type TestOrganization } from '../../support/organization';
 import { withStandIns } from '../../support/pipeline-harness';
@@ -175,7 +173,7 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
       paceMs: options.paceMs ?? 0,
     });
   const bot = runtime('bot');
-  // The pipeline worker as its Lambda wires it: the core's runner with the bot's notifier for workers.
+  // The pipeline worker as its Lambda wires it: the core's runner with a Slack notifier (and queue) of its own.
   pipeline = new Runner({
     ...ports,
     config,
@@ -183,11 +181,9 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     timers,
     notifier: combineNotifiers(
       loggingNotifier(logger),
-      new SlackNotifier({
-        outbox: new SlackOutbox(
-          createSlackClient({ botToken: BOT_TOKEN, apiUrl: sim.apiUrl }, logger),
-          new ChannelQueue({ paceMs: options.paceMs ?? 0, logger, clock: now }),
-        ),
+      createSlackNotifier({
+        slack: { botToken: BOT_TOKEN, apiUrl: sim.apiUrl },
+        pacing: { paceMs: options.paceMs ?? 0 },
         store: ports.teardowns,
         quota: () => closeQuota(ports.ledger, ports.orgs, now()),
         clock: now,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SLACK_API_URL, loadSlackSettings } from '../../src/bot/config';
 import { ConfigError } from '../../src/common/errors';
+import { DEFAULT_SLACK_API_URL, loadSlackSettings } from '../../src/slack/settings';
 
 const SECRET = 'f3c1b0e1d2a94c7e8b6a5d4c3b2a1f0e';
 const TOKEN = 'xoxb-1111-2222-abcdefABCDEF';

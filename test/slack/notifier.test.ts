@@ -1,10 +1,10 @@
 import { OrganizationsClient, TagResourceCommand } from '@aws-sdk/client-organizations';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ACTION } from '../../src/bot/ids';
 import { AwsCallError } from '../../src/common/errors';
 import { closeViaApiStep } from '../../src/pipeline/steps/close-via-api';
-import { type BotHarness, CHANNEL, createBotHarness, PEOPLE } from './support/bot-harness';
-import { lastAnswer, requestMessage, visible } from './support/slack-record';
+import { ACTION } from '../../src/slack/ids';
+import { type BotHarness, CHANNEL, createBotHarness, PEOPLE } from '../bot/support/bot-harness';
+import { lastAnswer, requestMessage, visible } from '../bot/support/slack-record';
 
 let h: BotHarness;
 afterEach(async () => h?.close());

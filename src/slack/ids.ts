@@ -16,8 +16,6 @@ export const VIEW = { captcha: 'captcha_answer' } as const;
 /** The CAPTCHA modal's input, named so the submission handler (and its errors) can point at it. */
 export const CAPTCHA_INPUT = { block: 'captcha', action: 'answer' } as const;
 
-export const SIGNAL = { approval: 'approval', captcha: 'captcha-answer', human: 'human' } as const;
-
 /**
  * What a button stands for: the account, the teardown (so a stale button never acts on a newer teardown of
  * the same account) and, for prompts, the version of the wait it answers.

@@ -1,9 +1,11 @@
-import type { types } from '@slack/bolt';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { WebClient } from '@slack/web-api';
 import { redactText } from '../common/redact';
 import type { Screenshot } from '../pipeline/step-handler';
-import type { MessageContent } from './blocks';
-import type { ChannelQueue } from './sender';
+import { ChannelQueue, type ChannelQueueOptions } from './channel-queue';
+import { createSlackClient } from './client';
+import type { MessageContent } from './render/mrkdwn';
+import type { SlackSettings } from './settings';
 
 /** Every string of an outgoing payload passes the secret scrubber: the last guard before Slack. */
 export function redactDeep<T>(value: T): T {
@@ -16,8 +18,8 @@ export function redactDeep<T>(value: T): T {
 }
 
 /**
- * The bot's only way to write to Slack: redacted, paced per channel, in order. Reads (views.open, usergroups)
- * go to the client directly.
+ * The only way to write to Slack: redacted, paced, in order (see ChannelQueue). Reads (views.open,
+ * usergroups) go to the client directly.
  */
 export class SlackOutbox {
   constructor(
@@ -42,8 +44,9 @@ export class SlackOutbox {
   }
 
   /**
-   * Rewrites a message. `render` runs when the call's turn comes, so a queued refresh shows the state of that
-   * moment; refreshes of the same message that queue up behind each other become one.
+   * Rewrites a message, ahead of the channel's queued posts. `render` runs when the call's turn comes, so a
+   * queued refresh shows the state of that moment; refreshes of the same message that queue up behind
+   * each other become one.
    */
   async update(
     channel: string,
@@ -56,14 +59,9 @@ export class SlackOutbox {
         const content = await render();
         if (!content) return;
         const safe = redactDeep(content);
-        await this.client.chat.update({
-          channel,
-          ts,
-          text: safe.text,
-          blocks: safe.blocks as types.KnownBlock[],
-        });
+        await this.client.chat.update({ channel, ts, text: safe.text, blocks: safe.blocks });
       },
-      { coalesceKey: `update:${ts}` },
+      { pacing: 'update', coalesceKey: ts },
     );
   }
 
@@ -75,7 +73,7 @@ export class SlackOutbox {
   ) {
     const safe = redactDeep(content);
     await this.queue.send(
-      `${channel}#ephemeral`,
+      channel,
       () =>
         this.client.chat.postEphemeral({
           channel,
@@ -84,7 +82,7 @@ export class SlackOutbox {
           blocks: safe.blocks,
           ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
         }),
-      { paced: false },
+      { pacing: 'unpaced' },
     );
   }
 
@@ -103,4 +101,12 @@ export class SlackOutbox {
       }),
     );
   }
+}
+
+/** An outbox of its own (client and queue) for a process that only writes to Slack, such as a worker Lambda. */
+export function createSlackOutbox(
+  slack: Pick<SlackSettings, 'botToken' | 'apiUrl'>,
+  options: ChannelQueueOptions & { logger: Logger },
+): SlackOutbox {
+  return new SlackOutbox(createSlackClient(slack, options.logger), new ChannelQueue(options));
 }

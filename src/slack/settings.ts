@@ -104,3 +104,11 @@ export async function loadSlackSettings(
     ...(appToken ? { appToken } : {}),
   };
 }
+
+/** Slack settings for a worker that only posts: the bot token and API URL (signing secret not needed). */
+export function loadPostingSettings(
+  env: Env = process.env,
+  readSecret?: SecretReader,
+): Promise<SlackSettings> {
+  return loadSlackSettings(env, readSecret, { requireSigningSecret: false });
+}

@@ -1,8 +1,8 @@
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { expect, it } from 'vitest';
-import { loadSlackSettings } from '../../src/bot/config';
-import { secretsManagerReader } from '../../src/bot/secrets';
 import { ConfigError } from '../../src/common/errors';
+import { secretsManagerReader } from '../../src/slack/secrets';
+import { loadSlackSettings } from '../../src/slack/settings';
 
 it('loads the Slack secrets from Secrets Manager (moto) when SLACK_SECRET_ID names a secret', async () => {
   const client = new SecretsManagerClient({});

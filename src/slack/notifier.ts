@@ -4,19 +4,13 @@ import type { CloseQuota } from '../pipeline/close-quota';
 import type { Teardown } from '../pipeline/model';
 import type { Notifier, TeardownNotice } from '../pipeline/ports/notifier';
 import type { TeardownStore } from '../pipeline/ports/teardown-store';
-import {
-  captchaPrompt,
-  endedReply,
-  humanPrompt,
-  isAwaitingApproval,
-  refusedEphemeral,
-  requestMessage,
-  stepPosition,
-  stepReply,
-  strategySwitchedReply,
-} from './blocks';
-import { SIGNAL } from './ids';
-import type { SlackOutbox } from './outbox';
+import { SIGNAL } from '../pipeline/signals';
+import type { ChannelQueueOptions } from './channel-queue';
+import { createSlackOutbox, type SlackOutbox } from './outbox';
+import { captchaPrompt, humanPrompt } from './render/prompts';
+import { isAwaitingApproval, requestMessage, stepPosition } from './render/request';
+import { endedReply, refusedEphemeral, stepReply, strategySwitchedReply } from './render/thread';
+import type { SlackSettings } from './settings';
 
 export interface SlackNotifierDeps {
   outbox: SlackOutbox;
@@ -73,8 +67,11 @@ export class SlackNotifier implements Notifier {
       case 'waiting':
         this.refresh(teardown, sends);
         // A wait for a person: the picture they need (if any), then the prompt with its buttons.
-        if (thread && (teardown.wait?.signal === SIGNAL.captcha || teardown.wait?.signal === SIGNAL.human)) {
-          const captcha = teardown.wait.signal === SIGNAL.captcha;
+        if (
+          thread &&
+          (teardown.wait?.signal === SIGNAL.captchaAnswer || teardown.wait?.signal === SIGNAL.human)
+        ) {
+          const captcha = teardown.wait.signal === SIGNAL.captchaAnswer;
           if (notice.screenshot) {
             const { n, m } = stepPosition(teardown);
             const caption = captcha
@@ -151,4 +148,23 @@ export class SlackNotifier implements Notifier {
       return undefined;
     }
   }
+}
+
+/** Where the notifier writes: an outbox it shares (the bot's), or the Slack settings to open one of its own. */
+export type SlackNotifierPorts = Omit<SlackNotifierDeps, 'outbox'> &
+  (
+    | { outbox: SlackOutbox }
+    | { slack: Pick<SlackSettings, 'botToken' | 'apiUrl'>; pacing?: Omit<ChannelQueueOptions, 'logger'> }
+  );
+
+/**
+ * The Slack notifier for any process, from its ports: the pipeline and browser workers pass their Slack settings
+ * and get an outbox of their own. Each notify call returns once its messages are in Slack, so a Lambda that
+ * returns after its step has lost nothing.
+ */
+export function createSlackNotifier(ports: SlackNotifierPorts): SlackNotifier {
+  const { store, quota, clock, logger } = ports;
+  const outbox =
+    'outbox' in ports ? ports.outbox : createSlackOutbox(ports.slack, { ...ports.pacing, logger });
+  return new SlackNotifier({ outbox, store, quota, clock, logger });
 }

@@ -1,4 +1,4 @@
-import type { SecretReader } from './config';
+import type { SecretReader } from './settings';
 
 /**
  * Reads the Slack secret from Secrets Manager, once per container. The SDK client is loaded only when a secret

@@ -1,0 +1,117 @@
+import type { ModalView } from '@slack/types';
+import { STEPS } from '../../pipeline/catalogue';
+import type { Teardown } from '../../pipeline/model';
+import type { HumanChoice } from '../../pipeline/signals';
+import { ACTION, CAPTCHA_INPUT, type CaptchaMeta, encodeCaptchaMeta, encodeRef, VIEW } from '../ids';
+import {
+  accountLabel,
+  button,
+  confirm,
+  freeText,
+  type MessageContent,
+  mention,
+  section,
+  slackDate,
+} from './mrkdwn';
+import { stepPosition } from './request';
+
+// Prompts for people in the thread, when a machine cannot go on: a CAPTCHA, an unknown console page.
+
+export function captchaPrompt(t: Teardown): MessageContent {
+  const { n, m } = stepPosition(t);
+  const value = encodeRef({ accountId: t.accountId, teardownId: t.teardownId, version: t.version });
+  const until = t.wait ? ` before ${slackDate(t.wait.until)}` : '';
+  return {
+    text: `A CAPTCHA at step ${n} of ${m} needs a person`,
+    blocks: [
+      section(
+        `:jigsaw: *A CAPTCHA needs a person* at step ${n} of ${m} (${STEPS[t.step].title}). Read the picture above and press *Solve*${until}; the first answer counts.`,
+      ),
+      {
+        type: 'actions',
+        block_id: 'captcha',
+        elements: [button(ACTION.solve, 'Solve', value, { style: 'primary' })],
+      },
+    ],
+  };
+}
+
+export function captchaAnswered(by: string, at: number): MessageContent {
+  return {
+    text: 'CAPTCHA answered',
+    blocks: [section(`:jigsaw: CAPTCHA answered by ${mention(by)} on ${slackDate(at)}.`)],
+  };
+}
+
+export function captchaModal(meta: CaptchaMeta): ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEW.captcha,
+    private_metadata: encodeCaptchaMeta(meta),
+    title: { type: 'plain_text', text: 'Solve the CAPTCHA' },
+    submit: { type: 'plain_text', text: 'Send' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(`Type the characters in the CAPTCHA picture posted in the thread of \`${meta.accountId}\`.`),
+      {
+        type: 'input',
+        block_id: CAPTCHA_INPUT.block,
+        label: { type: 'plain_text', text: 'Characters in the picture' },
+        element: {
+          type: 'plain_text_input',
+          action_id: CAPTCHA_INPUT.action,
+          max_length: 64,
+          placeholder: { type: 'plain_text', text: 'e.g. x7Kq2' },
+        },
+      },
+    ],
+  };
+}
+
+export function humanPrompt(t: Teardown): MessageContent {
+  const { n, m } = stepPosition(t);
+  const value = encodeRef({ accountId: t.accountId, teardownId: t.teardownId, version: t.version });
+  const why = t.wait?.reason ? `: ${freeText(t.wait.reason)}` : '';
+  return {
+    text: `Step ${n} of ${m} needs a person`,
+    blocks: [
+      section(
+        `:raising_hand: *Step ${n} of ${m} (${STEPS[t.step].title}) reached a page the bot does not know*${why}.\n` +
+          'An approver decides: *Done* if you did this step by hand, *Retry* to run it again, *Abort* to stop the teardown.',
+      ),
+      {
+        type: 'actions',
+        block_id: 'human',
+        elements: [
+          button(ACTION.done, 'Done', value, {
+            style: 'primary',
+            confirm: confirm('Step done by hand?', 'The teardown will go on with the next step.', 'Done'),
+          }),
+          button(ACTION.retry, 'Retry', value),
+          button(ACTION.abort, 'Abort', value, {
+            style: 'danger',
+            confirm: confirm(
+              'Abort the teardown?',
+              `The teardown of ${accountLabel(t)} stops here.`,
+              'Abort',
+              'danger',
+            ),
+          }),
+        ],
+      },
+    ],
+  };
+}
+
+export function humanAnswered(choice: HumanChoice, by: string, at: number): MessageContent {
+  const what = { done: 'marked done', retry: 'sent back for a retry', abort: 'aborted' }[choice];
+  return {
+    text: `Step ${what}`,
+    blocks: [section(`:raising_hand: Step ${what} by ${mention(by)} on ${slackDate(at)}.`)],
+  };
+}
+
+/** A prompt whose wait is over (answered elsewhere, expired): the buttons go, the reason stays. */
+export function promptClosed(text: string): MessageContent {
+  return { text, blocks: [section(text)] };
+}

@@ -1,0 +1,27 @@
+import { formatDuration } from '../../common/duration';
+import { STEPS, STRATEGY_STEPS } from '../../pipeline/catalogue';
+import type { Teardown, TeardownEvent } from '../../pipeline/model';
+import { accountLabel, freeText, withMentions } from './mrkdwn';
+import { statusText } from './request';
+
+/** One reply per finished step: "Step 3 of 5 · Close the account through Organizations — CloseAccount accepted". */
+export function stepReply(t: Teardown, event: TeardownEvent, startedAt: number | undefined): string {
+  const steps = STRATEGY_STEPS[t.strategy];
+  const n = steps.indexOf(event.step) + 1;
+  const note = event.detail ? ` — ${withMentions(event.detail, [t.requester, t.approver, event.actor])}` : '';
+  const took = startedAt === undefined ? '' : ` (${formatDuration(Math.max(0, event.at - startedAt))})`;
+  return `:white_check_mark: Step ${n} of ${steps.length} · ${STEPS[event.step].title}${note}${took}`;
+}
+
+export function endedReply(t: Teardown, now: number): string {
+  return statusText(t, now);
+}
+
+export function strategySwitchedReply(t: Teardown, event: TeardownEvent): string {
+  const why = event.detail ? ` because ${freeText(event.detail)}` : '';
+  return `:twisted_rightwards_arrows: Switched to the \`${t.strategy}\` strategy${why}; ${STRATEGY_STEPS[t.strategy].length} steps in all.`;
+}
+
+export function refusedEphemeral(t: Teardown): string {
+  return `:no_entry: Your teardown of ${accountLabel(t)} was refused: ${freeText(t.outcome ?? 'preflight failed')}`;
+}
