@@ -30,7 +30,6 @@ describe('delete → approve → close (Lambda handler)', () => {
 
     const command = await h.command(`delete ${id} sprint demo is over`);
     expect(command.status).toBe(200);
-    expect(command.elapsedMs).toBeLessThan(3000);
     expect(lastAnswer(h.sim, PEOPLE.requester)).toContain(
       'requested; an approver other than you has to approve it',
     );

@@ -123,7 +123,6 @@ describe('CAPTCHA handed to people', () => {
 
     const first = await h.click(PEOPLE.approver, prompt!.ts, ACTION.solve);
     await h.click(PEOPLE.requester, prompt!.ts, ACTION.solve);
-    expect(first.elapsedMs).toBeLessThan(3000);
     expect(h.sim.callsTo('views.open').map((c) => c.ok)).toEqual([true, true]);
     const [approverView, requesterView] = h.sim.views;
 
