@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -22,16 +22,49 @@ export interface Bundle {
 }
 
 /**
+ * Modules an entry point never runs but a dependency loads anyway, replaced by a stand-in that refuses to be used.
+ * The bot Lambda receives through AwsLambdaReceiver only; Bolt's App module also loads the HTTP and Socket Mode
+ * receivers (and Express, OAuth, WebSocket clients behind them) in case no receiver is given.
+ */
+const STAND_INS: Record<string, Array<{ from: RegExp; module: RegExp; standIn: string }>> = {
+  bot: [
+    {
+      from: /@slack[\\/]bolt[\\/]dist[\\/]App\.js$/,
+      module: /^\.\/receivers\/(HTTPReceiver|SocketModeReceiver)$/,
+      standIn: join(root, 'scripts', 'stand-ins', 'bolt-receiver.ts'),
+    },
+  ],
+};
+
+function standIns(entryName: string): Plugin[] {
+  const rules = STAND_INS[entryName] ?? [];
+  if (rules.length === 0) return [];
+  return [
+    {
+      name: 'stand-ins',
+      setup(build) {
+        for (const rule of rules) {
+          build.onResolve({ filter: rule.module }, (args) =>
+            rule.from.test(args.importer) ? { path: rule.standIn } : undefined,
+          );
+        }
+      },
+    },
+  ];
+}
+
+/**
  * Bundles one entry file for the nodejs22.x runtime into `outdir`: `index.mjs` plus chunks for what is only
  * imported dynamically (credential providers Lambda never uses, clients needed only sometimes), so a cold start
  * parses only what it runs.
  */
-export async function bundleEntry(entry: string, outdir: string): Promise<Bundle> {
+export async function bundleEntry(entry: string, outdir: string, name = ''): Promise<Bundle> {
   await rm(outdir, { recursive: true, force: true });
   await mkdir(outdir, { recursive: true });
   const { metafile } = await build({
     entryPoints: { index: entry },
     metafile: true,
+    plugins: standIns(name),
     outdir,
     outExtension: { '.js': '.mjs' },
     chunkNames: 'chunks/[name]-[hash]',
@@ -67,7 +100,7 @@ export async function bundleEntry(entry: string, outdir: string): Promise<Bundle
 export async function bundleLambdas(outdir = join(root, 'dist'), names = ENTRY_POINTS): Promise<Bundle[]> {
   const bundles: Bundle[] = [];
   for (const name of names) {
-    const bundle = await bundleEntry(join(root, 'src', name, 'lambda.ts'), join(outdir, name));
+    const bundle = await bundleEntry(join(root, 'src', name, 'lambda.ts'), join(outdir, name), name);
     bundles.push({ ...bundle, name });
   }
   return bundles;

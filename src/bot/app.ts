@@ -1,6 +1,7 @@
-import { App, type BlockAction, type ButtonAction, type Receiver, type ViewSubmitAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, Receiver, ViewSubmitAction } from '@slack/bolt';
 import { ACTION, VIEW } from '../slack/ids';
 import { slackLogger } from '../slack/logger';
+import { App } from './bolt-modules';
 import { answerCommand } from './command-handler';
 import {
   DECISIONS,

@@ -1,6 +1,6 @@
-import { AwsLambdaReceiver } from '@slack/bolt';
 import { slackLogger } from '../slack/logger';
 import { createBotApp } from './app';
+import { AwsLambdaReceiver } from './bolt-modules';
 import type { BotPorts } from './ports';
 import { hasFreshSlackSignature } from './signature';
 

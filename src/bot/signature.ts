@@ -1,4 +1,4 @@
-import { isValidSlackRequest } from '@slack/bolt';
+import { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request';
 
 /** How far a request's timestamp may be from now, in either direction: Slack's five-minute replay window. */
 export const MAX_SIGNATURE_SKEW_S = 5 * 60;

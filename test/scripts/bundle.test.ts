@@ -51,6 +51,14 @@ describe('Lambda bundles', () => {
     expect(inputsOf('bot', /^src\/pipeline\/pipeline-steps\.ts$/)).toEqual([]);
     expect(inputsOf('bot', BOLT).length).toBeGreaterThan(0);
   });
+
+  it('give the bot only the Bolt receiver Lambda uses, so its cold start skips Express, OAuth and Socket Mode', () => {
+    expect(inputsOf('bot', /@slack\/bolt\/dist\/receivers\/AwsLambdaReceiver\.js$/)).toHaveLength(1);
+    expect(
+      inputsOf('bot', /node_modules\/(express|raw-body|undici|ws|@slack\/(socket-mode|oauth))\//),
+    ).toEqual([]);
+    expect(inputsOf('bot', /receivers\/(HTTPReceiver|SocketModeReceiver|ExpressReceiver)\.js$/)).toEqual([]);
+  });
 });
 
 describe('src/slack', () => {
