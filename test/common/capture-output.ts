@@ -12,20 +12,21 @@ export interface CapturedOutput {
   json: Array<Record<string, unknown>>;
 }
 
-export function captureOutput(run: () => void): CapturedOutput {
-  const chunks: string[] = [];
+/** Sends stdout and stderr into `chunks` until the returned function is called. */
+function intercept(chunks: string[]): () => void {
   const collect = (chunk: unknown): boolean => {
     chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
     return true;
   };
   const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(collect as never);
   const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(collect as never);
-  try {
-    run();
-  } finally {
+  return () => {
     stdout.mockRestore();
     stderr.mockRestore();
-  }
+  };
+}
+
+function captured(chunks: string[]): CapturedOutput {
   const text = chunks.join('');
   const json = text
     .split('\n')
@@ -34,26 +35,26 @@ export function captureOutput(run: () => void): CapturedOutput {
   return { text, json };
 }
 
+export function captureOutput(run: () => void): CapturedOutput {
+  const chunks: string[] = [];
+  const restore = intercept(chunks);
+  try {
+    run();
+  } finally {
+    restore();
+  }
+  return captured(chunks);
+}
+
 /** The same for work that awaits: everything printed until it settles, and what it resolved to. */
 export async function captureOutputOf<T>(run: () => Promise<T>): Promise<CapturedOutput & { result: T }> {
   const chunks: string[] = [];
-  const collect = (chunk: unknown): boolean => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk as Uint8Array).toString('utf8'));
-    return true;
-  };
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation(collect as never);
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(collect as never);
+  const restore = intercept(chunks);
   let result: T;
   try {
     result = await run();
   } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
+    restore();
   }
-  const text = chunks.join('');
-  const json = text
-    .split('\n')
-    .filter((line) => line.trim().startsWith('{'))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-  return { text, json, result };
+  return { ...captured(chunks), result };
 }

@@ -506,6 +506,102 @@ describe('applyFailure', () => {
   });
 });
 
+describe('applyOutcome: rerun', () => {
+  it('runs the same step again, keeping its attempts and handing over what the signal brought', () => {
+    const current = runningAt('request-reset', 'remove', { attempt: 2, failures: 1, handoff: { kept: 'k' } });
+    const { next, event } = apply(
+      current,
+      { type: 'rerun', reason: 'CAPTCHA answered by U1', handoff: { captchaAnswer: 'x7Kq2' } },
+      'U1',
+      T0 + MINUTE,
+    );
+    expect(next).toMatchObject({
+      step: 'request-reset',
+      stepStatus: 'pending',
+      attempt: current.attempt,
+      failures: 0,
+    });
+    expect(next.handoff).toEqual({ kept: 'k', captchaAnswer: 'x7Kq2' });
+    expect(next.wait).toBeUndefined();
+    expect(event).toMatchObject({
+      action: 'rerun',
+      outcome: 'pending',
+      actor: 'U1',
+      detail: 'CAPTCHA answered by U1',
+    });
+    // What was handed over never reaches the event log.
+    expect(JSON.stringify(event)).not.toContain('x7Kq2');
+  });
+
+  it('drops handed-over values set to null, and the whole hand-over once it is empty', () => {
+    const current = runningAt('cleanup', 'remove', {
+      handoff: { resetLink: 'https://x', captchaAnswer: 'a' },
+    });
+    const { next } = apply(
+      current,
+      { type: 'done', handoff: { resetLink: null, captchaAnswer: null } },
+      'w',
+      T0,
+    );
+    expect(next.handoff).toBeUndefined();
+  });
+});
+
+describe('applyOutcome: back-to', () => {
+  it('goes back to an earlier step of the strategy, counting how often', () => {
+    const current = runningAt('await-reset-mail', 'remove', { attempt: 3 });
+    const { next, event } = apply(
+      current,
+      { type: 'back-to', step: 'request-reset', reason: 'no mail', max: 2 },
+      'w',
+      T0 + MINUTE,
+    );
+    expect(next).toMatchObject({
+      step: 'request-reset',
+      stepStatus: 'pending',
+      stepStartedAt: T0 + MINUTE,
+      attempt: 0,
+      backSteps: { 'request-reset': 1 },
+    });
+    expect(event).toMatchObject({
+      action: 'went-back',
+      step: 'await-reset-mail',
+      outcome: 'request-reset',
+      detail: 'no mail',
+    });
+  });
+
+  it('asks a person instead once it went back as often as allowed', () => {
+    const current = runningAt('await-reset-mail', 'remove', { backSteps: { 'request-reset': 2 } });
+    const { next } = apply(
+      current,
+      { type: 'back-to', step: 'request-reset', reason: 'no mail', max: 2 },
+      'w',
+      T0,
+    );
+    expect(next).toMatchObject({
+      step: 'await-reset-mail',
+      stepStatus: 'waiting',
+      backSteps: { 'request-reset': 2 },
+      wait: {
+        signal: 'human',
+        until: DEADLINE.human,
+        reason: 'no mail; went back to request a root password reset 2 times already',
+      },
+    });
+  });
+
+  it('never goes to a step outside the teardown’s strategy', () => {
+    const { next } = apply(
+      runningAt('await-closed', 'close'),
+      { type: 'back-to', step: 'request-reset', reason: 'r', max: 5 },
+      'w',
+      T0,
+    );
+    expect(next).toMatchObject({ step: 'await-closed', stepStatus: 'waiting', wait: { signal: 'human' } });
+  });
+});
+
 describe('every transition', () => {
   const current = runningAt('approval', 'close', { version: 41 });
   const transitions: Array<[string, Transition]> = [
@@ -517,6 +613,17 @@ describe('every transition', () => {
     ['retry', applyFailure(current, 'e', { retryable: true, maxFailures: 3, delayMs: 1 }, 'w', T0 + 1)],
     ['give up', applyFailure(current, 'e', { retryable: false, maxFailures: 3, delayMs: 1 }, 'w', T0 + 1)],
     ['cancel', cancel(current, 'U0REQUEST', 'r', T0 + 1)],
+    ['await', apply(current, { type: 'await', signal: 'human', reason: 'r' }, 'w', T0 + 1)],
+    ['rerun', apply(current, { type: 'rerun', reason: 'r' }, 'w', T0 + 1)],
+    [
+      'back-to',
+      apply(
+        runningAt('await-reset-mail', 'remove', { version: 41 }),
+        { type: 'back-to', step: 'request-reset', reason: 'r', max: 1 },
+        'w',
+        T0 + 1,
+      ),
+    ],
   ];
 
   it.each(transitions)('%s raises the version by exactly one, in the record and its event', (_name, t) => {
