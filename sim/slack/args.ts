@@ -39,11 +39,3 @@ export function requireString(args: Args, key: string, error: string): string {
   }
   return value;
 }
-
-export function optBoolean(args: Args, key: string): boolean | undefined {
-  const value = args[key];
-  if (typeof value === 'boolean') return value;
-  if (value === 'true' || value === '1') return true;
-  if (value === 'false' || value === '0') return false;
-  return undefined;
-}

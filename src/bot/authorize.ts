@@ -10,7 +10,7 @@ interface Cached {
   expiresAt: number;
 }
 
-export const GROUP_CACHE_MS = 60_000;
+const GROUP_CACHE_MS = 60_000;
 
 /**
  * Who may ask for and who may decide on teardowns: configured user ids, or members of configured user groups.

@@ -1,7 +1,7 @@
 import { isValidSlackRequest } from '@slack/bolt/dist/receivers/verify-request';
 
 /** How far a request's timestamp may be from now, in either direction: Slack's five-minute replay window. */
-export const MAX_SIGNATURE_SKEW_S = 5 * 60;
+const MAX_SIGNATURE_SKEW_S = 5 * 60;
 
 /** What Slack signs: the raw body, with the two headers as received (undefined when absent). */
 export interface SlackSignedRequest {

@@ -51,7 +51,7 @@ export interface PlaygroundOptions {
 export type PlaygroundHandler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /** Largest request body accepted (bytes). */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 /** Beyond this a too-large body is not even read to its end. */
 const MAX_DISCARD_BYTES = 8 * 1024 * 1024;
 const FILE_PREFIX = '/playground/files/';

@@ -20,7 +20,7 @@ const teardownShape = z.looseObject({
 });
 const eventShape = z.looseObject({ accountId, teardownId, action: z.string(), version: z.number().int() });
 
-export const pipelineEventSchema = z.discriminatedUnion('action', [
+const pipelineEventSchema = z.discriminatedUnion('action', [
   z.object({
     action: z.literal('advance'),
     accountId,

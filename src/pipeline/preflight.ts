@@ -6,7 +6,7 @@ import type { AccountSummary } from './model';
 import type { Organizations } from './ports/organizations';
 
 /** States an account passes through once CloseAccount was accepted. */
-export const CLOSING_STATES = new Set(['PENDING_CLOSURE', 'SUSPENDED', 'CLOSED']);
+const CLOSING_STATES = new Set(['PENDING_CLOSURE', 'SUSPENDED', 'CLOSED']);
 
 // A protect tag whose value says "no" does not protect; any other value (empty included) does.
 const NOT_PROTECTING = new Set(['false', 'no', '0', 'off']);

@@ -12,7 +12,7 @@ const SIGNAL_WORDS: Record<SignalName, string> = {
 };
 
 /** No one (or nothing) answered in time: the teardown fails, saying what it waited for and for how long. */
-export function waitedTooLong(ctx: DecisionContext, waitedFor: SignalName | undefined): StepOutcome {
+function waitedTooLong(ctx: DecisionContext, waitedFor: SignalName | undefined): StepOutcome {
   // The wait's declared length (a polling step: since it started), not the moment the timer happened to fire.
   const wait = ctx.teardown.wait;
   const waited = formatDuration(

@@ -3,7 +3,7 @@ import { ErrorCode } from '@slack/web-api';
 import { type PacingClock, realTime } from './clock';
 
 /** Slack allows about one message per second per channel (short bursts aside). */
-export const DEFAULT_PACE_MS = 1000;
+const DEFAULT_PACE_MS = 1000;
 
 /** How many chat.update calls may go out: `perMinute` on average, `burst` at once. */
 export interface UpdateRate {
@@ -15,7 +15,7 @@ export interface UpdateRate {
  * chat.update is in Slack's Tier 3: 50+ calls a minute per workspace, counted per minute, so a minute's worth may
  * go at once. A 429 beyond it is still waited out.
  */
-export const DEFAULT_UPDATE_RATE: UpdateRate = { perMinute: 50, burst: 50 };
+const DEFAULT_UPDATE_RATE: UpdateRate = { perMinute: 50, burst: 50 };
 
 const TRANSIENT_ATTEMPTS = 4;
 

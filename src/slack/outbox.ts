@@ -8,7 +8,7 @@ import type { MessageContent } from './render/mrkdwn';
 import type { SlackSettings } from './settings';
 
 /** Every string of an outgoing payload passes the secret scrubber: the last guard before Slack. */
-export function redactDeep<T>(value: T): T {
+function redactDeep<T>(value: T): T {
   if (typeof value === 'string') return redactText(value) as T;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T;
   if (value && typeof value === 'object') {

@@ -121,7 +121,7 @@ describe('CAPTCHA handed to people', () => {
     );
     expect(h.sim.views).toEqual([]);
 
-    const first = await h.click(PEOPLE.approver, prompt!.ts, ACTION.solve);
+    await h.click(PEOPLE.approver, prompt!.ts, ACTION.solve);
     await h.click(PEOPLE.requester, prompt!.ts, ACTION.solve);
     expect(h.sim.callsTo('views.open').map((c) => c.ok)).toEqual([true, true]);
     const [approverView, requesterView] = h.sim.views;

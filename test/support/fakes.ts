@@ -14,8 +14,8 @@ import type {
 import { newTeardown } from '../../src/pipeline/state';
 import type { StepContext } from '../../src/pipeline/step-handler';
 
-export const SANDBOX_OU = 'ou-test-sandbox1';
-export const ROOT = 'r-test';
+const SANDBOX_OU = 'ou-test-sandbox1';
+const ROOT = 'r-test';
 export const MANAGEMENT = '999999999999' as AccountId;
 
 /** An organization in memory: accounts with their state, parent chain and tags; CloseAccount answers on demand. */

@@ -1,1 +1,1 @@
-export { freePort, type MotoServer, resetMoto, startMoto } from '../../src/local/moto';
+export { type MotoServer, resetMoto, startMoto } from '../../src/local/moto';

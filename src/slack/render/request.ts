@@ -71,7 +71,7 @@ export function statusText(t: Teardown, now: number): string {
   return lines.join('\n');
 }
 
-export function strategyText(strategy: Strategy, quota?: CloseQuota): string {
+function strategyText(strategy: Strategy, quota?: CloseQuota): string {
   if (strategy === 'remove')
     return '`remove`: made standalone, removed from the organization, closed as root';
   const base = '`close`: Organizations CloseAccount';

@@ -34,7 +34,7 @@ import { withStandIns } from '../../support/pipeline-harness';
 
 export const CHANNEL = 'C0SANDBOXREQ';
 export const SIGNING_SECRET = 'bot-test-signing-secret';
-export const BOT_TOKEN = 'xoxb-bot-test-token';
+const BOT_TOKEN = 'xoxb-bot-test-token';
 
 /** People of the test workspace: requesters and approvers by id or by user group, and a bystander. */
 export const PEOPLE = {
@@ -46,7 +46,7 @@ export const PEOPLE = {
   groupRequester: 'UREQUESTER2',
   bystander: 'UBYSTANDER1',
 } as const;
-export const GROUPS = { requesters: 'S0REQUESTERS', approvers: 'S0APPROVERS' } as const;
+const GROUPS = { requesters: 'S0REQUESTERS', approvers: 'S0APPROVERS' } as const;
 
 export type Transport = 'lambda' | 'http';
 

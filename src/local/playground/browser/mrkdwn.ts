@@ -3,7 +3,7 @@ import { escapeHtml } from '../html';
 import type { Names, Text } from './block-kit';
 
 /** The emoji names the bot uses, and a few more; any other `:name:` stays as typed. */
-export const EMOJI: Record<string, string> = {
+const EMOJI: Record<string, string> = {
   white_check_mark: '\u2705',
   heavy_check_mark: '\u2714\ufe0f',
   x: '\u274c',

@@ -14,7 +14,7 @@ import definition from '../../../../infra/state-table.json' with { type: 'json' 
 export const STATUS_INDEX = 'byStatus';
 export const TTL_ATTRIBUTE = definition.TimeToLiveSpecification.AttributeName;
 
-export function createTableInput(tableName: string): CreateTableCommandInput {
+function createTableInput(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: definition.BillingMode as 'PAY_PER_REQUEST',
