@@ -1,9 +1,18 @@
 // In-memory stand-ins of the pipeline's narrow ports, for fast step and runner unit tests (no network).
 import type { AccountId } from '../../src/common/account-id';
 import { type Config, loadConfig } from '../../src/common/config';
+import { ConflictError } from '../../src/common/errors';
 import { createLogger } from '../../src/common/logger';
 import type { StepName } from '../../src/pipeline/catalogue';
 import type { Teardown } from '../../src/pipeline/model';
+import {
+  type CaptchaChallenge,
+  type CaptchaChallenges,
+  type CaptchaRefusal,
+  type CaptchaReply,
+  type NewCaptchaChallenge,
+  refusalOf,
+} from '../../src/pipeline/ports/captcha-challenges';
 import type { CloseLedger, CloseRecord } from '../../src/pipeline/ports/close-ledger';
 import type {
   CloseResult,
@@ -11,6 +20,14 @@ import type {
   Organizations,
   Parent,
 } from '../../src/pipeline/ports/organizations';
+import {
+  decideLease,
+  type LineHolder,
+  type LineLease,
+  type PhoneLineLeases,
+  type QueuedHolder,
+  queuePosition,
+} from '../../src/pipeline/ports/phone-line-leases';
 import { newTeardown } from '../../src/pipeline/state';
 import type { StepContext } from '../../src/pipeline/step-handler';
 
@@ -125,4 +142,87 @@ export function stepContext(teardown: Teardown, changes: Partial<StepContext> = 
     canRun: () => true,
     ...changes,
   };
+}
+
+/** CAPTCHA challenges in memory, by the same rules as the DynamoDB adapter (test/support/port-contracts.ts). */
+export class MemoryCaptchaChallenges implements CaptchaChallenges {
+  private readonly challenges = new Map<string, CaptchaChallenge>();
+
+  async open(challenge: NewCaptchaChallenge) {
+    if (this.challenges.has(challenge.id)) {
+      throw new ConflictError(`A CAPTCHA challenge with id ${challenge.id} exists already.`);
+    }
+    const { id, accountId, teardownId, imageRef, createdAt, expiresAt } = challenge;
+    this.challenges.set(id, { id, accountId, teardownId, imageRef, createdAt, expiresAt, status: 'open' });
+  }
+  async get(id: string) {
+    const challenge = this.challenges.get(id);
+    return challenge && { ...challenge };
+  }
+  async answer(id: string, reply: CaptchaReply): Promise<{ ok: true } | { ok: false; why: CaptchaRefusal }> {
+    const challenge = this.challenges.get(id);
+    const why = refusalOf(challenge, reply);
+    if (why || !challenge) return { ok: false, why: why ?? 'unknown' };
+    Object.assign(challenge, {
+      status: 'answered',
+      answer: reply.answer,
+      answeredBy: reply.by,
+      answeredAt: reply.now,
+    });
+    return { ok: true };
+  }
+  async close(id: string) {
+    const challenge = this.challenges.get(id);
+    if (!challenge) return;
+    challenge.status = 'closed';
+    delete challenge.answer;
+  }
+}
+
+/** Phone-line leases and their queue in memory, by the same rules as the DynamoDB adapter. */
+export class MemoryPhoneLineLeases implements PhoneLineLeases {
+  private readonly leases = new Map<string, LineLease>();
+  private queue: QueuedHolder[] = [];
+
+  async lease(pool: readonly string[], holder: LineHolder, now: number, ttlMs: number) {
+    const stored = pool.flatMap((line) => this.leases.get(line) ?? []);
+    const decision = decideLease(pool, stored, this.queue, holder, now, ttlMs);
+    if (decision.kind === 'queued') {
+      this.queue = decision.queue;
+      return undefined;
+    }
+    if (decision.kind === 'granted') {
+      this.leases.set(decision.lease.line, decision.lease);
+      this.queue = decision.queue;
+    }
+    return { ...decision.lease };
+  }
+  async position(holder: LineHolder, now: number) {
+    return queuePosition(this.queue, holder, now);
+  }
+  async leaveQueue(holder: LineHolder) {
+    this.queue = this.queue.filter((waiter) => waiter.teardownId !== holder.teardownId);
+  }
+  async renew(line: string, holder: LineHolder, now: number, ttlMs: number) {
+    const lease = this.liveLeaseOf(line, holder, now);
+    if (lease) lease.expiresAt = now + ttlMs;
+    return lease !== undefined;
+  }
+  async setPin(line: string, holder: LineHolder, pin: string, now: number) {
+    const lease = this.liveLeaseOf(line, holder, now);
+    if (lease) lease.pin = pin;
+    return lease !== undefined;
+  }
+  async holderOf(line: string, now: number) {
+    const lease = this.leases.get(line);
+    return lease && lease.expiresAt > now ? { ...lease } : undefined;
+  }
+  async release(line: string, holder: LineHolder) {
+    if (this.leases.get(line)?.teardownId === holder.teardownId) this.leases.delete(line);
+  }
+
+  private liveLeaseOf(line: string, holder: LineHolder, now: number) {
+    const lease = this.leases.get(line);
+    return lease?.teardownId === holder.teardownId && lease.expiresAt > now ? lease : undefined;
+  }
 }

@@ -8,6 +8,11 @@ import { asAwsCallError } from '../../../common/errors';
 //   CLOSE-LEDGER / <closedAt>#<id>                   closes made by this tool, expiring after the 30-day window
 //   CLOSE-LEDGER#<teardownId> / RECORDED             the marker that keeps one ledger entry per teardown
 //   ONCE#<key>   / ONCE                              idempotency keys
+//   CAPTCHA#<id> / CHALLENGE                         a CAPTCHA awaiting a person's answer, kept a day past its deadline
+//   LINE#<number> / LEASE                            the teardown holding a phone line, until when, and the PIN it set
+//   LINE-QUEUE   / WAITERS                           teardowns waiting for a line, in order, and the queue's version
+// `status` with `createdAt` puts an item into the byStatus index and `expiresAt` is the TTL (epoch seconds): other
+// item kinds keep their own fields of those names under other names.
 
 /** The state table as every DynamoDB adapter uses it: one document client, one name. */
 export class StateTable {
