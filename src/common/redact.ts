@@ -27,6 +27,8 @@ const SECRET_KEY_SUFFIXES = [
   'storagestate',
   // Values signals hand to a later run (answers, codes, reset links): see Teardown.handoff.
   'handoff',
+  // A person's reading of a CAPTCHA (the challenge it answers keeps it until it closes).
+  'answer',
 ];
 
 export function isSecretKey(key: string): boolean {
