@@ -168,12 +168,19 @@ async function deleteCommand(
       slack: { channel, requestTs, threadTs: requestTs, statusTs: requestTs },
     });
   } catch (error) {
-    // Lost a race with another request, or the store failed: the message just posted must not look pending.
-    const note = `:no_entry: Not started: ${errorText(error)}`;
-    await ports.outbox
-      .update(channel, requestTs, async () => ({ text: note, blocks: [] }))
-      .catch((e: unknown) => ports.logger.warn('could not mark the request message', { error: e }));
-    throw error;
+    // A write that timed out may still have been applied: this very request message is then the teardown's.
+    const saved = await runner.get(command.accountId).catch(() => undefined);
+    if (saved?.status === 'active' && saved.slack?.requestTs === requestTs) {
+      ports.logger.warn('the new teardown was saved although saving it reported an error', { error });
+      requested = { teardown: saved, handedOff: false };
+    } else {
+      // Lost a race with another request, or the store failed: the message just posted must not look pending.
+      const note = `:no_entry: Not started: ${errorText(error)}`;
+      await ports.outbox
+        .update(channel, requestTs, async () => ({ text: note, blocks: [] }))
+        .catch((e: unknown) => ports.logger.warn('could not mark the request message', { error: e }));
+      throw error;
+    }
   }
   const { teardown, handedOff } = requested;
   const answer = requestedAnswer(teardown, linkTo(teardown, body.team_domain));

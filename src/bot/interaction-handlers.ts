@@ -78,11 +78,11 @@ export async function onDecision(
     await ports.authorizer.assertCanDecide(c.user, teardown);
     try {
       // The notifier rewrites the request message (who decided, when, no buttons) as part of this transition.
-      await ports.runner.resume(c.ref.accountId, {
-        name: SIGNAL.approval,
-        actor: c.user,
-        payload: { decision },
-      });
+      await ports.runner.resume(
+        c.ref.accountId,
+        { name: SIGNAL.approval, actor: c.user, payload: { decision } },
+        { teardownId: c.ref.teardownId },
+      );
     } catch (error) {
       if (error instanceof NotWaitingError) {
         const latest = await ports.runner.get(c.ref.accountId);
@@ -153,7 +153,11 @@ export async function onHuman(
       );
     }
     try {
-      await ports.runner.resume(c.ref.accountId, { name: SIGNAL.human, actor: c.user, payload: { choice } });
+      await ports.runner.resume(
+        c.ref.accountId,
+        { name: SIGNAL.human, actor: c.user, payload: { choice } },
+        { teardownId: c.ref.teardownId, version: c.ref.version },
+      );
     } catch (error) {
       if (error instanceof NotWaitingError) {
         return tell(
@@ -169,6 +173,8 @@ export async function onHuman(
     );
   });
 }
+
+const MAX_CAPTCHA_ANSWER = 64;
 
 export type ViewAnswer = { response_action: 'errors'; errors: Record<string, string> } | undefined;
 
@@ -193,6 +199,12 @@ export async function onCaptchaAnswer(
   const user = body.user.id;
   const answer = body.view.state.values[CAPTCHA_INPUT.block]?.[CAPTCHA_INPUT.action]?.value?.trim() ?? '';
   if (answer === '') return { answer: inputError('Type the characters you see in the picture.') };
+  // The same bound the pipeline's signal schema sets; no CAPTCHA is that long.
+  if (answer.length > MAX_CAPTCHA_ANSWER) {
+    return {
+      answer: inputError(`That is longer than any CAPTCHA (${MAX_CAPTCHA_ANSWER} characters at most).`),
+    };
+  }
   try {
     await ports.authorizer.assertMember(user);
     const teardown = await ports.runner.get(meta.accountId);
@@ -204,11 +216,11 @@ export async function onCaptchaAnswer(
     ) {
       return { answer: inputError('This CAPTCHA was already answered or has expired.') };
     }
-    await ports.runner.resume(meta.accountId, {
-      name: SIGNAL.captchaAnswer,
-      actor: user,
-      payload: { answer },
-    });
+    await ports.runner.resume(
+      meta.accountId,
+      { name: SIGNAL.captchaAnswer, actor: user, payload: { answer } },
+      { teardownId: meta.teardownId, version: meta.version },
+    );
   } catch (error) {
     if (error instanceof NotWaitingError) {
       return { answer: inputError(`This CAPTCHA was already answered or has expired. ${error.message}`) };

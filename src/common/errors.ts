@@ -82,9 +82,10 @@ export class ConflictError extends TeardownError {
   }
 }
 
+/** `what` names it for people: a step by its title, or a worker. */
 export class StepUnavailableError extends TeardownError {
-  constructor(step: string) {
-    super('STEP_UNAVAILABLE', `Step ${step} cannot run in this deployment yet.`);
+  constructor(what: string) {
+    super('STEP_UNAVAILABLE', `${what} cannot run in this deployment yet.`);
   }
 }
 

@@ -76,7 +76,7 @@ function define(name: StepName, title: string, worker: Worker, { rules, ...extra
     leaseMs: browser ? BROWSER_LEASE_MS : API_LEASE_MS,
     retry: browser ? BROWSER_RETRY : API_RETRY,
     ...extra,
-    rules: withPersonRules(rules),
+    rules: withPersonRules(rules, extra.waitsFor?.signal),
   };
 }
 const api = (name: StepName, title: string, extra: Extra = {}) => define(name, title, 'pipeline', extra);

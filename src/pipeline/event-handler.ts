@@ -29,7 +29,8 @@ export async function handlePipelineEvent(
       return runner.advance(event.accountId, event.worker ?? 'pipeline');
     case 'resume':
       try {
-        const teardown = await runner.resume(event.accountId, event.signal);
+        const expected = event.teardownId ? { teardownId: event.teardownId } : {};
+        const teardown = await runner.resume(event.accountId, event.signal, expected);
         return { resumed: true, step: teardown.step };
       } catch (error) {
         if (error instanceof NotWaitingError) {

@@ -35,6 +35,8 @@ export interface Wait {
   until: number;
   /** When the wait began. */
   since?: number;
+  /** A person's Retry goes back to this step (the teardown went back to it too often to do so by itself). */
+  retryGoesBackTo?: StepName;
   reason: string;
 }
 

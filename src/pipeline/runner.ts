@@ -28,7 +28,7 @@ import type { Organizations } from './ports/organizations';
 import type { TeardownStore } from './ports/teardown-store';
 import type { Timers } from './ports/timers';
 import { preflight } from './preflight';
-import { SIGNAL_SENDER, type Signal, type SignalName } from './signals';
+import { SIGNAL_SENDER, SIGNAL_WORDS, type Signal, type SignalName } from './signals';
 import {
   applyFailure,
   applyOutcome,
@@ -148,10 +148,15 @@ export class Runner {
 
     const definition = STEPS[current.step];
     const log = this.logFor(current);
+    // A wait for a signal whose deadline passed is decided here from the catalogue's rules, whatever worker runs
+    // the step: no browser starts only to apply a rule.
+    const expired = current.stepStatus === 'waiting' ? current.wait?.signal : undefined;
+    if (expired) return this.endWaitByDeadline(current, definition, expired, log);
     if (definition.worker !== worker) {
       if (!this.deps.dispatcher.workers.has(definition.worker)) {
         // Nothing would ever run it: say so once instead of failing on every sweep.
-        await this.tryWrite(current, this.failureTransition(current, new StepUnavailableError(current.step)));
+        const unavailable = new StepUnavailableError(`The step ${titleOf(current.step)}`);
+        await this.tryWrite(current, this.failureTransition(current, unavailable));
         return { ran: false, why: 'ended' };
       }
       await this.handOff(definition.worker, current, log);
@@ -159,9 +164,9 @@ export class Runner {
     }
     if (current.stepStatus === 'running' && current.failures + 1 >= definition.retry.maxFailures) {
       // The step's workers keep dying: stop instead of looping forever.
-      const message = `Step ${current.step} did not finish: its worker stopped ${current.failures + 1} times.`;
+      const message = `The step ${titleOf(current.step)} did not finish: its worker stopped ${current.failures + 1} times.`;
       const stop = { retryable: false, maxFailures: 0, delayMs: 0 };
-      await this.write(current, applyFailure(current, message, stop, this.deps.workerId, now));
+      await this.tryWrite(current, applyFailure(current, message, stop, this.deps.workerId, now));
       return { ran: false, why: 'ended' };
     }
 
@@ -172,12 +177,7 @@ export class Runner {
     const working: Teardown = structuredClone(claimed.next);
     let transition: Transition;
     try {
-      // A wait for a signal whose deadline passed is decided by the step's rules, without running it.
-      const waitedFor = current.stepStatus === 'waiting' ? current.wait?.signal : undefined;
-      // (Deadline rules see the wait that ended; claiming the step cleared it from the working copy.)
-      const outcome = waitedFor
-        ? definition.rules.onDeadline(this.decision({ ...working, wait: current.wait }), waitedFor)
-        : await this.run(definition, working, log);
+      const outcome = await this.run(definition, working, log);
       transition = applyOutcome(
         working,
         outcome,
@@ -209,32 +209,69 @@ export class Runner {
     return { ran: true, step: current.step, teardown: transition.next };
   }
 
+  /** A wait for a signal ran out: the step's (or the people's) deadline rule decides, in one conditional write. */
+  private async endWaitByDeadline(
+    current: Teardown,
+    definition: StepDefinition,
+    signal: SignalName,
+    log: Logger,
+  ): Promise<AdvanceResult> {
+    const working: Teardown = structuredClone(current);
+    const outcome = definition.rules.onDeadline(this.decision(working), signal);
+    const transition = applyOutcome(
+      working,
+      outcome,
+      this.deps.workerId,
+      this.clock(),
+      this.deadlineOf(definition),
+    );
+    if (!(await this.tryWrite(current, transition))) return { ran: false, why: 'lost-claim' };
+    this.metrics.stepFinished(current.step, transition.event.action, 0);
+    log.info('wait ended by its deadline', { step: current.step, signal, outcome: transition.event.action });
+    return { ran: true, step: current.step, teardown: transition.next };
+  }
+
   /**
    * Ends a wait with a signal (approval, mail link, CAPTCHA answer, a person's "done"), decided by the step's
    * declared rules: no step code runs here. The first signal wins; a repeat, a late one or one for another wait
    * gets NotWaitingError and changes nothing.
    */
-  async resume(accountIdInput: string, signal: Signal): Promise<Teardown> {
+  async resume(
+    accountIdInput: string,
+    signal: Signal,
+    /** What the sender saw: the teardown (and the version of the wait) its signal is for. */
+    expected: { teardownId?: string; version?: number } = {},
+  ): Promise<Teardown> {
     const accountId = parseAccountId(accountIdInput);
     const current = await this.deps.teardowns.get(accountId);
+    const what = SIGNAL_WORDS[signal.name];
     if (!current) throw new TeardownNotFoundError(accountId);
+    // A late mail or code must never reach a newer teardown of the same account.
+    if (expected.teardownId !== undefined && current.teardownId !== expected.teardownId)
+      throw new NotWaitingError(
+        `${capitalized(what)} was for an earlier teardown of ${accountId}; nothing was changed.`,
+      );
     if (current.status !== 'active')
       throw new NotWaitingError(`The teardown of ${accountId} has ended (${current.status}).`);
-    if (current.stepStatus !== 'waiting' || current.wait?.signal !== signal.name) {
+    if (
+      current.stepStatus !== 'waiting' ||
+      current.wait?.signal !== signal.name ||
+      (expected.version !== undefined && current.version !== expected.version)
+    ) {
       throw new NotWaitingError(
-        `The teardown of ${accountId} is not waiting for ${signal.name} (step ${current.step} is ${current.stepStatus}).`,
+        `The teardown of ${accountId} is not waiting for ${what} (it is at ${titleOf(current.step)}, ${current.stepStatus}).`,
       );
     }
     const now = this.clock();
     if (now >= current.wait.until) {
       await this.handOff('pipeline', current, this.logFor(current));
-      throw new NotWaitingError(`The wait for ${signal.name} on ${accountId} has expired.`);
+      throw new NotWaitingError(`The wait for ${what} on ${accountId} has expired.`);
     }
     const definition = STEPS[current.step];
     const rule = definition.rules.onSignal[signal.name] as
       | ((ctx: DecisionContext, signal: Signal) => StepOutcome)
       | undefined;
-    if (!rule) throw new StepUnavailableError(current.step);
+    if (!rule) throw new StepUnavailableError(`The step ${titleOf(current.step)}`);
     const working: Teardown = structuredClone(current);
     const outcome = rule(this.decision(working), signal);
     const transition = applyOutcome(working, outcome, signal.actor, now, this.deadlineOf(definition));
@@ -286,7 +323,7 @@ export class Runner {
   /** The step's own run, bounded by its declared polling limit. */
   private async run(definition: StepDefinition, working: Teardown, log: Logger): Promise<StepOutcome> {
     const handler = this.handlers[definition.name];
-    if (!handler) throw new StepUnavailableError(definition.name);
+    if (!handler) throw new StepUnavailableError(`The step ${titleOf(definition.name)}`);
     if (definition.destructive) await this.recheckBeforeDestroying(working);
     const outcome = await handler.run(this.context(working, log));
     if (outcome.type !== 'wait' || !definition.pollsFor) return outcome;
@@ -381,7 +418,11 @@ export class Runner {
     if (error instanceof PreflightRefusedError) {
       return applyOutcome(
         working,
-        { type: 'end', status: 'refused', reason: `Stopped before ${working.step}: ${error.message}` },
+        {
+          type: 'end',
+          status: 'refused',
+          reason: `Stopped before ${titleOf(working.step)}: ${error.message}`,
+        },
         this.deps.workerId,
         this.clock(),
         this.deadlineOf(definition),
@@ -480,3 +521,8 @@ export class Runner {
 }
 
 const workItem = ({ accountId, teardownId }: Teardown): WorkItem => ({ accountId, teardownId });
+
+const capitalized = (text: string): string => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
+/** A step as people read it. */
+const titleOf = (step: StepName): string => `“${STEPS[step].title}”`;

@@ -21,6 +21,16 @@ export const SIGNAL = {
 
 export type SignalName = (typeof SIGNAL)[keyof typeof SIGNAL];
 
+/** Each signal in the words people read. */
+export const SIGNAL_WORDS: Record<SignalName, string> = {
+  approval: 'an approval',
+  'captcha-answer': 'a CAPTCHA answer',
+  'reset-link': 'the password reset mail',
+  'sign-in-code': 'the sign-in code mail',
+  'phone-code': 'the phone verification code',
+  human: 'an answer from a person',
+};
+
 export const HUMAN_CHOICES = ['done', 'retry', 'abort'] as const;
 export type HumanChoice = (typeof HUMAN_CHOICES)[number];
 

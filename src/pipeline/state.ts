@@ -103,9 +103,13 @@ function stepsDoneBefore(strategy: Strategy, step: StepName): Set<StepName> {
 /** When a wait for a signal ends by itself: from the step's declared deadline, or the people's one. */
 export type DeadlineOf = (signal: SignalName) => number;
 
-function withHandoff(current: Teardown, handoff: Handoff | undefined): Teardown['handoff'] {
-  if (!handoff) return current.handoff;
-  const merged: Record<string, string> = { ...current.handoff };
+/**
+ * Hand-over values belong to the step that runs next: a run again of the same step keeps (and adds to) them,
+ * leaving a step drops them (a new step gets only what its transition handed over), and an ending drops them all.
+ */
+function withHandoff(current: Teardown['handoff'], handoff: Handoff | undefined): Teardown['handoff'] {
+  if (!handoff) return current;
+  const merged: Record<string, string> = { ...current };
   for (const [key, value] of Object.entries(handoff)) {
     if (value === null) delete merged[key];
     else merged[key] = value;
@@ -117,7 +121,7 @@ function waitingFor(
   current: Teardown,
   now: number,
   actor: string,
-  wait: { signal?: SignalName; until: number; reason: string },
+  wait: Omit<NonNullable<Teardown['wait']>, 'since'>,
   changes: Partial<Teardown> = {},
   screenshot?: Screenshot,
 ): Transition {
@@ -143,11 +147,12 @@ export function applyOutcome(
   now: number,
   deadlineOf: DeadlineOf,
 ): Transition {
-  const base = { lease: undefined, wait: undefined };
+  // Leaving the wait (and, unless set below, the hand-over values of the step).
+  const base = { lease: undefined, wait: undefined, handoff: undefined };
   switch (outcome.type) {
     case 'done': {
       const data = { ...current.data, ...outcome.data };
-      const handoff = withHandoff(current, outcome.handoff);
+      const handoff = withHandoff(undefined, outcome.handoff);
       const following = nextStep(current.strategy, current.step);
       const next = following
         ? bump(current, now, {
@@ -200,7 +205,7 @@ export function applyOutcome(
         ...base,
         stepStatus: 'pending',
         failures: 0,
-        handoff: withHandoff(current, outcome.handoff),
+        handoff: withHandoff(current.handoff, outcome.handoff),
       });
       return { next, event: eventFor(next, now, actor, 'rerun', 'pending', outcome.reason) };
     }
@@ -208,10 +213,12 @@ export function applyOutcome(
       const times = current.backSteps?.[outcome.step] ?? 0;
       if (times >= outcome.max || !STRATEGY_STEPS[current.strategy].includes(outcome.step)) {
         // Going round in circles helps no one: a person decides (Done / Retry / Abort).
+        const canGoBack = STRATEGY_STEPS[current.strategy].includes(outcome.step);
         return waitingFor(current, now, actor, {
           signal: SIGNAL.human,
           until: deadlineOf(SIGNAL.human),
           reason: `${outcome.reason}; went back to ${STEPS[outcome.step].title.toLowerCase()} ${times} times already`,
+          ...(canGoBack ? { retryGoesBackTo: outcome.step } : {}),
         });
       }
       const next = bump(current, now, {

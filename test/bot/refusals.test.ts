@@ -268,3 +268,27 @@ describe('a request saved while the pipeline cannot be reached', () => {
     expect(buttons(requestMessage(h.sim))).toEqual([ACTION.approve, ACTION.deny]);
   });
 });
+
+// Regression: a write that reported an error after DynamoDB had applied it was shown as "Not started".
+describe('a request whose save reported an error but was applied', () => {
+  it('answers with the request and keeps the message live', async () => {
+    h = await createBotHarness();
+    const { id } = h.org.accounts.sandbox1;
+    const create = h.ports.teardowns.create.bind(h.ports.teardowns);
+    h.ports.teardowns.create = async (teardown, event) => {
+      await create(teardown, event);
+      throw new AwsCallError('Saving the new teardown failed: TimeoutError: socket hang up', {
+        retryable: true,
+      });
+    };
+    await captureOutputOf(() => h.command(`delete ${id}`));
+    expect(lastAnswer(h.sim, PEOPLE.requester)).toContain(
+      'requested; an approver other than you has to approve it',
+    );
+    expect(visible(requestMessage(h.sim))).not.toContain('Not started');
+    h.advanceClock(61_000);
+    await h.pipeline.sweep();
+    await h.settle();
+    expect(buttons(requestMessage(h.sim))).toEqual([ACTION.approve, ACTION.deny]);
+  });
+});

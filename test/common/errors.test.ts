@@ -117,9 +117,9 @@ describe('the product’s errors', () => {
     [new NotAuthorizedError('not an approver'), 'NOT_AUTHORIZED', 'not an approver'],
     [new ConflictError('lost'), 'CONFLICT', 'lost'],
     [
-      new StepUnavailableError('request-reset'),
+      new StepUnavailableError('The step “Request a root password reset”'),
       'STEP_UNAVAILABLE',
-      'Step request-reset cannot run in this deployment yet.',
+      'The step “Request a root password reset” cannot run in this deployment yet.',
     ],
   ])('%s carries code %s and a readable message', (error, code, message) => {
     expect(error.code).toBe(code);

@@ -87,7 +87,7 @@ it('fails a step whose worker this deployment does not have, once and with the r
   expect(failed).toMatchObject({
     status: 'failed',
     step: 'request-reset',
-    outcome: 'Step request-reset cannot run in this deployment yet.',
+    outcome: 'The step “Request a root password reset” cannot run in this deployment yet.',
   });
   expect(h.dispatcher.errors).toEqual([]);
   expect(h.runner.unavailableSteps('remove')).toContain('request-reset');

@@ -131,7 +131,7 @@ describe('remove strategy on moto', () => {
     expect(await h.runner.get(id as never)).toMatchObject({
       status: 'refused',
       step: 'close-as-root',
-      outcome: `Stopped before close-as-root: ${id} (sandbox-alice) is still a member of the organization; it is closed as root only after its removal.`,
+      outcome: `Stopped before “Close the account as root”: ${id} (sandbox-alice) is still a member of the organization; it is closed as root only after its removal.`,
     });
     expect(seen.closedAsRoot).toEqual([]);
   });
@@ -188,9 +188,10 @@ describe('remove strategy on moto', () => {
       ['await-reset-mail', 'request-reset'],
     ]);
 
-    // Retry waits for the mail once more; it comes, and the teardown goes on.
+    // A person's Retry asks for another reset; this time the mail comes, and the teardown goes on.
     await h.runner.resume(id, { name: 'human', actor: APPROVER, payload: { choice: 'retry' } });
     await h.runUntilQuiet();
+    expect(resets).toBe(4);
     expect(await h.runner.get(id as never)).toMatchObject({
       step: 'await-reset-mail',
       wait: { signal: 'reset-link' },
@@ -200,14 +201,51 @@ describe('remove strategy on moto', () => {
     expect(await h.runner.get(id as never)).toMatchObject({ status: 'succeeded' });
   });
 
+  // Regression: the prompt's deadline was decided by the mail step's own rule, which went back again and asked
+  // again, every day, for ever.
+  it('fails when nobody answers the prompt in time, instead of asking again', async () => {
+    h = await createPipelineHarness({ handlers: standIns() });
+    const { id } = h.org.accounts.sandbox1;
+    await requestApproved(id);
+    for (let round = 0; round < 3; round++) {
+      h.advanceClock(h.config.deadlines.mailMs);
+      await h.runUntilQuiet();
+    }
+    expect(await h.runner.get(id as never)).toMatchObject({ wait: { signal: 'human' } });
+    h.advanceClock(h.config.deadlines.humanMs);
+    await h.runUntilQuiet();
+    expect(await h.runner.get(id as never)).toMatchObject({
+      status: 'failed',
+      outcome: 'No one gave an answer from a person within 1d.',
+    });
+  });
+
+  // Regression: a value handed over (a reset link) stayed on the record of a teardown that was cancelled.
+  it('drops what signals handed over when the teardown ends early', async () => {
+    h = await createPipelineHarness({
+      handlers: standIns({
+        'set-password': { run: async () => ({ type: 'await', signal: 'human', reason: 'odd page' }) },
+      }),
+    });
+    const { id } = h.org.accounts.sandbox1;
+    await requestApproved(id);
+    await mailArrives(id);
+    await h.runUntilQuiet();
+    expect((await h.runner.get(id as never))?.handoff).toEqual({ resetLink: RESET_LINK });
+    await h.runner.cancel(id, REQUESTER);
+    expect(JSON.stringify(await h.scanTable())).not.toContain('s3cr3t');
+  });
+
   it('takes a signal only for the wait it answers, once', async () => {
     h = await createPipelineHarness({ handlers: standIns() });
     const { id } = h.org.accounts.sandbox1;
     await requestApproved(id);
     await expect(
       h.runner.resume(id, { name: 'sign-in-code', actor: 'mail', payload: { code: '123456' } }),
-    ).rejects.toThrow('is not waiting for sign-in-code');
+    ).rejects.toThrow(
+      'is not waiting for the sign-in code mail (it is at “Wait for the password reset mail”, waiting)',
+    );
     await mailArrives(id);
-    await expect(mailArrives(id)).rejects.toThrow('is not waiting for reset-link');
+    await expect(mailArrives(id)).rejects.toThrow('is not waiting for the password reset mail');
   });
 });

@@ -109,6 +109,6 @@ it('fails a step no worker in this deployment can run, saying which', async () =
   expect(await h.runner.get(id as never)).toMatchObject({
     status: 'failed',
     step: 'allow-password-recovery',
-    outcome: 'Step allow-password-recovery cannot run in this deployment yet.',
+    outcome: 'The step “Allow root password recovery” cannot run in this deployment yet.',
   });
 });

@@ -587,6 +587,7 @@ describe('applyOutcome: back-to', () => {
         signal: 'human',
         until: DEADLINE.human,
         reason: 'no mail; went back to request a root password reset 2 times already',
+        retryGoesBackTo: 'request-reset',
       },
     });
   });

@@ -19,7 +19,7 @@ export class LambdaDispatcher implements Dispatcher {
 
   async dispatch(worker: Worker, { accountId, teardownId }: WorkItem): Promise<void> {
     const functionName = this.functions[worker];
-    if (!functionName) throw new StepUnavailableError(`${worker} worker`);
+    if (!functionName) throw new StepUnavailableError(`The ${worker} worker`);
     await invokeAsync(this.client, functionName, { action: 'advance', accountId, teardownId, worker });
   }
 }

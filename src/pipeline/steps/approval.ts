@@ -1,7 +1,7 @@
-import { formatDuration } from '../../common/duration';
 import { NotAuthorizedError } from '../../common/errors';
 import { SIGNAL } from '../signals';
 import type { StepHandler, WaitRules } from '../step-handler';
+import { waitedFor } from '../wait-rules';
 
 /** Asks for an approver; the request message shows the buttons while the teardown waits here. */
 export const approvalStep: StepHandler = {
@@ -26,6 +26,6 @@ export const approvalRules: Partial<WaitRules> = {
   onDeadline: (ctx) => ({
     type: 'end',
     status: 'expired',
-    reason: `No one approved within ${formatDuration(ctx.config.deadlines.approvalMs)}.`,
+    reason: `No one approved within ${waitedFor(ctx)}.`,
   }),
 };

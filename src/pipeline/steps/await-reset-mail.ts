@@ -1,6 +1,6 @@
-import { formatDuration } from '../../common/duration';
 import { SIGNAL } from '../signals';
 import type { StepHandler, WaitRules } from '../step-handler';
+import { waitedFor } from '../wait-rules';
 
 /** How often a reset is requested again when its mail never comes, before a person is asked. */
 export const RESET_REQUESTS_AGAIN = 2;
@@ -21,10 +21,10 @@ export const awaitResetMailRules: Partial<WaitRules> = {
       handoff: { resetLink: signal.payload.link },
     }),
   },
-  onDeadline: ({ config }) => ({
+  onDeadline: (ctx) => ({
     type: 'back-to',
     step: 'request-reset',
-    reason: `no reset mail came within ${formatDuration(config.deadlines.mailMs)}; asking for another`,
+    reason: `no reset mail came within ${waitedFor(ctx)}; asking for another`,
     max: RESET_REQUESTS_AGAIN,
   }),
 };

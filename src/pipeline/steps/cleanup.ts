@@ -16,13 +16,7 @@ export function cleanupStep(ports: { cleaners: readonly Cleaner[] }): StepHandle
           ? 'closed through Organizations'
           : 'removed from the organization and closed';
       const state = teardown.data.closedState ? ` (state ${teardown.data.closedState})` : '';
-      // Whatever signals handed over (answers, codes, links) goes with the teardown's end.
-      const handoff = Object.fromEntries(Object.keys(teardown.handoff ?? {}).map((key) => [key, null]));
-      return {
-        type: 'done',
-        note: `${teardown.summary?.name ?? teardown.accountId} ${how}${state}`,
-        handoff,
-      };
+      return { type: 'done', note: `${teardown.summary?.name ?? teardown.accountId} ${how}${state}` };
     },
   };
 }

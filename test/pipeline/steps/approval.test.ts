@@ -42,10 +42,17 @@ describe('approval step', () => {
   });
 
   it('expires when no one decides before the deadline', () => {
-    const teardown = teardownAt('approval', '111111111111');
-    expect(
-      rules.onDeadline({ teardown, now: teardown.stepStartedAt, config: testConfig() }, 'approval'),
-    ).toEqual({
+    const config = testConfig();
+    const since = Date.UTC(2026, 2, 1, 12);
+    const wait = {
+      signal: 'approval' as const,
+      since,
+      until: since + config.deadlines.approvalMs,
+      reason: 'r',
+    };
+    const teardown = teardownAt('approval', '111111111111', { stepStatus: 'waiting', wait });
+    // The declared length of the wait, not when the timer happened to fire.
+    expect(rules.onDeadline({ teardown, now: wait.until + 5_000, config }, 'approval')).toEqual({
       type: 'end',
       status: 'expired',
       reason: 'No one approved within 1d.',

@@ -28,12 +28,17 @@ describe('await-reset-mail step', () => {
   });
 
   it('goes back to request another reset when no mail came in time, a bounded number of times', () => {
-    const teardown = teardownAt('await-reset-mail', '111111111111');
+    const config = testConfig();
+    const since = Date.UTC(2026, 2, 1, 12);
+    const wait = {
+      signal: 'reset-link' as const,
+      since,
+      until: since + config.deadlines.mailMs,
+      reason: 'r',
+    };
+    const teardown = teardownAt('await-reset-mail', '111111111111', { stepStatus: 'waiting', wait });
     expect(
-      STEPS['await-reset-mail'].rules.onDeadline(
-        { teardown, now: teardown.stepStartedAt, config: testConfig() },
-        'reset-link',
-      ),
+      STEPS['await-reset-mail'].rules.onDeadline({ teardown, now: wait.until, config }, 'reset-link'),
     ).toEqual({
       type: 'back-to',
       step: 'request-reset',
