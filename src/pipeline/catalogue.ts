@@ -44,9 +44,11 @@ export interface StepDefinition {
   /**
    * What that re-check accepts. `member`: a full preflight (ACTIVE member in an allowed OU, not protected).
    * `member-or-closing`: the same, but a close already under way (an earlier run's CloseAccount) is progress.
+   * `member-or-left`: the same, but an account already gone from the organization is progress when an earlier run
+   * of this step (whose worker died before it could say so) may have removed it.
    * `left-organization`: the account must have left the organization (it is closed as its own root).
    */
-  recheck?: 'member' | 'member-or-closing' | 'left-organization';
+  recheck?: 'member' | 'member-or-closing' | 'member-or-left' | 'left-organization';
   /** How long a worker holds the step before another may take it over. */
   leaseMs: number;
   retry: RetryPolicy;
@@ -115,7 +117,7 @@ export const STEPS: Record<StepName, StepDefinition> = {
   }),
   'remove-from-org': api('remove-from-org', 'Remove the account from the organization', {
     destructive: true,
-    recheck: 'member',
+    recheck: 'member-or-left',
   }),
   'close-as-root': browser('close-as-root', 'Close the account as root', {
     destructive: true,

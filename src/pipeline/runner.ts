@@ -371,6 +371,12 @@ export class Runner {
     const recheck = STEPS[working.step].recheck ?? 'member';
     if (recheck === 'left-organization') {
       await this.recheckLeftOrganization(working);
+    } else if (
+      recheck === 'member-or-left' &&
+      working.attempt > 1 &&
+      (await this.leftOrganization(working))
+    ) {
+      // An earlier run of this step removed it and died before saying so: going on is the same outcome.
     } else {
       working.summary = await preflight(this.deps.orgs, this.deps.config, working.accountId, {
         closingIsFine: recheck === 'member-or-closing',
@@ -382,6 +388,15 @@ export class Runner {
         `The teardown of ${working.accountId} changed (${latest?.status ?? 'gone'}); not acting.`,
       );
     }
+  }
+
+  /** Whether the account this teardown checked is gone from the organization (and never the management account). */
+  private async leftOrganization(working: Teardown): Promise<boolean> {
+    const [managementId, member] = await Promise.all([
+      this.deps.orgs.managementAccountId(),
+      this.deps.orgs.describeAccount(working.accountId),
+    ]);
+    return !member && managementId !== working.accountId && working.summary?.accountId === working.accountId;
   }
 
   /**

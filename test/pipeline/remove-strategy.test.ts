@@ -2,7 +2,7 @@
 // each destructive step, signals decided by the catalogue's rules, going back, and hand-over values kept secret.
 import { DescribeAccountCommand, RemoveAccountFromOrganizationCommand } from '@aws-sdk/client-organizations';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { StepName } from '../../src/pipeline/catalogue';
+import { STEPS, type StepName } from '../../src/pipeline/catalogue';
 import type { Signal } from '../../src/pipeline/signals';
 import type { StepHandler } from '../../src/pipeline/step-handler';
 import {
@@ -148,6 +148,68 @@ describe('remove strategy on moto', () => {
     await h.runUntilQuiet();
     expect(await h.runner.get(id as never)).toMatchObject({ status: 'refused', step: 'remove-from-org' });
     expect(await isMember(id)).toBe(true);
+  });
+
+  // The worker that removed the account dies before saving; the one that takes over must not refuse the teardown
+  // because the account is (by then) gone from the organization.
+  it('finishes a removal whose worker died after AWS removed the account', async () => {
+    let laterRuns = 0;
+    h = await createPipelineHarness({
+      handlers: standIns({
+        // Hold the hand-off of remove-from-org, so that a worker of our choosing runs it first.
+        'verify-phone': {
+          run: async () => {
+            h.dispatcher.hold();
+            return { type: 'done', note: 'phone verified' };
+          },
+        },
+        'remove-from-org': {
+          run: async (ctx) => {
+            laterRuns++;
+            if (await isMember(ctx.teardown.accountId)) throw new Error('the account should be gone by now');
+            return { type: 'done', note: 'already removed' };
+          },
+        },
+      }),
+    });
+    const { id } = h.org.accounts.sandbox1;
+    await requestApproved(id);
+    await mailArrives(id);
+    await expect.poll(async () => (await h.runner.get(id as never))?.step).toBe('remove-from-org');
+
+    // This worker's removal goes through, then it dies before it can save the outcome.
+    const dying = h.anotherRunner({
+      'remove-from-org': {
+        async run(ctx) {
+          await h.orgs.send(new RemoveAccountFromOrganizationCommand({ AccountId: ctx.teardown.accountId }));
+          return new Promise(() => {});
+        },
+      },
+    });
+    void dying.advance(id);
+    await expect.poll(() => isMember(id)).toBe(false);
+    h.dispatcher.release();
+
+    h.advanceClock(STEPS['remove-from-org'].leaseMs);
+    expect(await h.runner.sweep()).toBe(1);
+    await h.runUntilQuiet();
+    expect(await h.runner.get(id as never)).toMatchObject({ status: 'succeeded' });
+    expect(laterRuns).toBe(1);
+    expect(seen.closedAsRoot).toEqual([id]);
+  });
+
+  it('refuses a first removal of an account that is already gone from the organization', async () => {
+    h = await createPipelineHarness({ handlers: standIns() });
+    const { id } = h.org.accounts.sandbox1;
+    await requestApproved(id);
+    await h.orgs.send(new RemoveAccountFromOrganizationCommand({ AccountId: id }));
+    await mailArrives(id);
+    await h.runUntilQuiet();
+    expect(await h.runner.get(id as never)).toMatchObject({
+      status: 'refused',
+      outcome: `Stopped before “Remove the account from the organization”: ${id} is not an account of this organization.`,
+    });
+    expect(seen.closedAsRoot).toEqual([]);
   });
 
   it('asks for another reset when the mail never comes, twice, then asks a person', async () => {
