@@ -33,7 +33,7 @@ import { createStateTable } from '../src/pipeline/adapters/dynamodb/state-table'
 import { LambdaDispatcher } from '../src/pipeline/adapters/lambda-dispatcher';
 import { closeQuota } from '../src/pipeline/close-quota';
 import { combineNotifiers, loggingNotifier } from '../src/pipeline/notifiers';
-import { pipelineStepHandlers } from '../src/pipeline/pipeline-steps';
+import { pipelineStepHandlers } from '../src/pipeline/pipeline-worker';
 import { Runner } from '../src/pipeline/runner';
 import { ACTION } from '../src/slack/ids';
 import { createSlackNotifier } from '../src/slack/notifier';
@@ -271,6 +271,7 @@ try {
         await shown;
         if (i >= BUTTON_WARMUP) latencies.push(performance.now() - started);
         await dispatcher.idle();
+        await workerNotifier?.settled();
         await runtime.queue.idle();
         await emptyTable();
         slackSim.reset();

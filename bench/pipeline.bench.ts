@@ -15,7 +15,7 @@ import { awsDataPorts } from '../src/pipeline/adapters/aws-ports';
 import { createStateTable } from '../src/pipeline/adapters/dynamodb/state-table';
 import { StateTable } from '../src/pipeline/adapters/dynamodb/table';
 import { DynamoTeardownStore } from '../src/pipeline/adapters/dynamodb/teardown-store';
-import { pipelineStepHandlers } from '../src/pipeline/pipeline-steps';
+import { pipelineStepHandlers } from '../src/pipeline/pipeline-worker';
 import { Runner } from '../src/pipeline/runner';
 import { claim, newTeardown } from '../src/pipeline/state';
 import { AwsProxy } from '../test/support/aws-proxy';

@@ -62,7 +62,16 @@ export function createBotRuntime(deps: BotRuntimeDeps): BotRuntime {
   const quota = () => closeQuota(ports.ledger, ports.orgs, clock());
   const notifier = combineNotifiers(
     loggingNotifier(deps.logger),
-    deps.notifier ?? new SlackNotifier({ outbox, store: ports.teardowns, quota, clock, logger: deps.logger }),
+    deps.notifier ??
+      new SlackNotifier({
+        outbox,
+        store: ports.teardowns,
+        quota,
+        clock,
+        logger: deps.logger,
+        // With the pipeline in this process every notice goes through this one queue: queued is in order.
+        ordered: deps.handlers ? 'when-queued' : 'when-sent',
+      }),
   );
   // (The pipeline Lambda builds the same notifier with createSlackNotifier.)
   const runner = new Runner({

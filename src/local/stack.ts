@@ -10,7 +10,7 @@ import { type Config, loadConfig } from '../common/config';
 import { createLogger } from '../common/logger';
 import { awsDataPorts } from '../pipeline/adapters/aws-ports';
 import { createStateTable } from '../pipeline/adapters/dynamodb/state-table';
-import { pipelineStepHandlers } from '../pipeline/pipeline-steps';
+import { pipelineStepHandlers } from '../pipeline/pipeline-worker';
 import type { DataPorts } from '../pipeline/ports/data-ports';
 import { loadSlackSettings, type SlackSettings } from '../slack/settings';
 import { buildOrganization, type DemoOrganization } from './demo-organization';

@@ -12,7 +12,7 @@ import { lambdaHandOff } from './adapters/lambda-hand-off';
 import { closeQuota } from './close-quota';
 import { eventKeys, handlePipelineEvent } from './event-handler';
 import { combineNotifiers, loggingNotifier } from './notifiers';
-import { pipelineStepHandlers } from './pipeline-steps';
+import { pipelineStepHandlers } from './pipeline-worker';
 import { Runner } from './runner';
 
 // The composition root of the pipeline Lambda: every adapter is built here, once per container.
@@ -46,7 +46,12 @@ const runner = new Runner({
 });
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<unknown> {
-  return withInvocationContext(logger, context, eventKeys(event), () =>
-    handlePipelineEvent(runner, event, logger, slackNotifier),
-  );
+  return withInvocationContext(logger, context, eventKeys(event), async () => {
+    try {
+      return await handlePipelineEvent(runner, event, logger, slackNotifier);
+    } finally {
+      // Lambda freezes the container once the handler returns: every message must be in Slack by then.
+      await slackNotifier.settled();
+    }
+  });
 }

@@ -488,20 +488,19 @@ export class Runner {
     const log = this.logFor(next);
     // What signals handed over is never passed on with a notice.
     const { handoff: _secret, ...shown } = next;
-    // The notifier queues its messages at once; the hand-off need not wait until Slack has them, but this call
-    // returns only after both (a Lambda that returns has lost nothing).
-    const notified = this.deps.notifier
-      .notify({
+    try {
+      // The notice is in order first (its thread posts go before the next step's), then the teardown moves on.
+      await this.deps.notifier.notify({
         teardown: shown,
         previous: previous && { ...previous, handoff: undefined },
         event,
         ...(screenshot ? { screenshot } : {}),
-      })
+      });
+    } catch (error) {
       // Showing progress must never stop the teardown itself.
-      .catch((error: unknown) => log.warn('notifier failed', { error }));
-    const handedOff = await this.handOn(next, log);
-    await notified;
-    return handedOff;
+      log.warn('notifier failed', { error });
+    }
+    return this.handOn(next, log);
   }
 
   /** The next move of a saved transition: a worker for a pending step, a timer for a wait. */

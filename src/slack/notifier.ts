@@ -9,7 +9,13 @@ import type { ChannelQueueOptions } from './channel-queue';
 import { createSlackOutbox, type SlackOutbox } from './outbox';
 import { captchaPrompt, humanPrompt } from './render/prompts';
 import { isAwaitingApproval, requestMessage, stepPosition } from './render/request';
-import { endedReply, refusedEphemeral, stepReply, strategySwitchedReply } from './render/thread';
+import {
+  endedReply,
+  refusedEphemeral,
+  stepReply,
+  strategySwitchedReply,
+  wentBackReply,
+} from './render/thread';
 import type { SlackSettings } from './settings';
 
 export interface SlackNotifierDeps {
@@ -18,6 +24,12 @@ export interface SlackNotifierDeps {
   store: Pick<TeardownStore, 'get'>;
   /** Shown on the request message while it waits for an approver. */
   quota?: () => Promise<CloseQuota>;
+  /**
+   * When `notify` may return: once the notice's thread posts are sent (default; the next step may run in another
+   * process with a queue of its own), or once they are queued (every notifier that posts for these teardowns
+   * shares this one's queue: the local stack).
+   */
+  ordered?: 'when-sent' | 'when-queued';
   clock?: () => number;
   logger: Logger;
 }
@@ -29,16 +41,25 @@ export interface SlackNotifierDeps {
  */
 export class SlackNotifier implements Notifier {
   private readonly clock: () => number;
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(private readonly deps: SlackNotifierDeps) {
     this.clock = deps.clock ?? Date.now;
+  }
+
+  /** Resolves once every message of every notice so far has been sent (a Lambda awaits this before it returns). */
+  async settled(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
   async notify(notice: TeardownNotice): Promise<void> {
     const { teardown, event } = notice;
     const slack = teardown.slack;
     if (!slack?.channel) return;
+    // Thread posts (replies, pictures, prompts, private answers) and rewrites of the status message apart: a notice
+    // is in order once its posts are, while the status may follow.
     const sends: Array<Promise<unknown>> = [];
+    const updates: Array<Promise<unknown>> = [];
     const { outbox } = this.deps;
     const thread = slack.threadTs ?? slack.requestTs;
     const reply = (text: string) => {
@@ -51,7 +72,7 @@ export class SlackNotifier implements Notifier {
       case 'reclaimed':
         // API steps finish within moments; "running" is worth showing for browser steps and after a lost worker.
         if (event.action === 'reclaimed' || STEPS[teardown.step].worker === 'browser')
-          this.refresh(teardown, sends);
+          this.refresh(teardown, updates);
         break;
       case 'step-succeeded': {
         const text = stepReply(teardown, event, notice.previous?.stepStartedAt);
@@ -60,12 +81,12 @@ export class SlackNotifier implements Notifier {
         } else {
           reply(text);
         }
-        this.refresh(teardown, sends);
+        this.refresh(teardown, updates);
         if (teardown.status !== 'active') reply(endedReply(teardown, this.clock()));
         break;
       }
       case 'waiting':
-        this.refresh(teardown, sends);
+        this.refresh(teardown, updates);
         // A wait for a person: the picture they need (if any), then the prompt with its buttons.
         if (
           thread &&
@@ -87,14 +108,19 @@ export class SlackNotifier implements Notifier {
         }
         break;
       case 'retry-scheduled':
-        this.refresh(teardown, sends);
+      case 'rerun':
+        this.refresh(teardown, updates);
+        break;
+      case 'went-back':
+        reply(wentBackReply(teardown, event));
+        this.refresh(teardown, updates);
         break;
       case 'strategy-switched':
         reply(strategySwitchedReply(teardown, event));
-        this.refresh(teardown, sends);
+        this.refresh(teardown, updates);
         break;
       case 'ended':
-        this.refresh(teardown, sends);
+        this.refresh(teardown, updates);
         reply(endedReply(teardown, this.clock()));
         if (teardown.status === 'refused') {
           sends.push(
@@ -109,15 +135,20 @@ export class SlackNotifier implements Notifier {
         // 'requested': the bot has just posted the request message itself.
         break;
     }
-    const results = await Promise.allSettled(sends);
-    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-    for (const failure of failed) {
-      this.deps.logger.warn('slack update failed', {
-        accountId: teardown.accountId,
-        action: event.action,
-        error: failure.reason,
-      });
-    }
+    const all = Promise.allSettled([...sends, ...updates]).then((results) => {
+      for (const failure of results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')) {
+        this.deps.logger.warn('slack update failed', {
+          accountId: teardown.accountId,
+          action: event.action,
+          error: failure.reason,
+        });
+      }
+    });
+    this.pending.add(all);
+    void all.finally(() => this.pending.delete(all));
+    // Once queued, the notice's posts are in order with every later notice that goes through the same queue; other
+    // processes' notices are only behind them once they have been sent.
+    if (this.deps.ordered !== 'when-queued') await Promise.allSettled(sends);
   }
 
   /** Re-renders the request message (status, decision, buttons) from the latest record when its turn comes. */

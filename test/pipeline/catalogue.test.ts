@@ -8,6 +8,8 @@ import {
   STRATEGY_STEPS,
   type StepName,
 } from '../../src/pipeline/catalogue';
+import { pipelineStepHandlers } from '../../src/pipeline/pipeline-worker';
+import { FakeOrganizations, MemoryCloseLedger } from '../support/fakes';
 
 // The step table of DESIGN.md ("The steps"), in its order, with the strategy and where each step runs.
 const DESIGN_TABLE: Array<[StepName, 'both' | 'close' | 'remove']> = [
@@ -184,5 +186,13 @@ describe('retryDelayMs', () => {
     expect(retryDelayMs(STEPS['close-via-api'].retry, 20, highest)).toBe(60_000);
     expect(retryDelayMs(STEPS['sign-in'].retry, 1, lowest)).toBe(15_000);
     expect(retryDelayMs(STEPS['sign-in'].retry, 20, highest)).toBe(300_000);
+  });
+});
+
+describe('IMPLEMENTED_STEPS', () => {
+  // The bot refuses a strategy up front from this list: it must be exactly what the pipeline worker runs.
+  it('names exactly the steps the pipeline worker has handlers for', () => {
+    const handlers = pipelineStepHandlers({ orgs: new FakeOrganizations(), ledger: new MemoryCloseLedger() });
+    expect(Object.keys(handlers).sort()).toEqual([...IMPLEMENTED_STEPS.pipeline].sort());
   });
 });

@@ -48,7 +48,7 @@ describe('Lambda bundles', () => {
     expect(inputsOf('bot', WORKERS)).toEqual([]);
     expect(inputsOf('bot', /^src\/pipeline\/catalogue\.ts$/)).toHaveLength(1);
     // Steps run in the pipeline, not in the bot.
-    expect(inputsOf('bot', /^src\/pipeline\/pipeline-steps\.ts$/)).toEqual([]);
+    expect(inputsOf('bot', /^src\/pipeline\/pipeline-worker\.ts$/)).toEqual([]);
     expect(inputsOf('bot', BOLT).length).toBeGreaterThan(0);
   });
 

@@ -8,7 +8,7 @@ import { InProcessDispatcher, InProcessTimers } from '../../src/local/in-process
 import { awsDataPorts } from '../../src/pipeline/adapters/aws-ports';
 import { createStateTable } from '../../src/pipeline/adapters/dynamodb/state-table';
 import { IMPLEMENTED_STEPS, STEPS, type StepName, type Worker } from '../../src/pipeline/catalogue';
-import { pipelineStepHandlers } from '../../src/pipeline/pipeline-steps';
+import { pipelineStepHandlers } from '../../src/pipeline/pipeline-worker';
 import type { DataPorts } from '../../src/pipeline/ports/data-ports';
 import type { TeardownNotice } from '../../src/pipeline/ports/notifier';
 import { Runner } from '../../src/pipeline/runner';

@@ -22,6 +22,13 @@ export function strategySwitchedReply(t: Teardown, event: TeardownEvent): string
   return `:twisted_rightwards_arrows: Switched to the \`${t.strategy}\` strategy${why}; ${STRATEGY_STEPS[t.strategy].length} steps in all.`;
 }
 
+/** "Back to step 4 of 12 · Request a root password reset — no reset mail came within 15m; asking for another". */
+export function wentBackReply(t: Teardown, event: TeardownEvent): string {
+  const steps = STRATEGY_STEPS[t.strategy];
+  const why = event.detail ? ` — ${freeText(event.detail)}` : '';
+  return `:leftwards_arrow_with_hook: Back to step ${steps.indexOf(t.step) + 1} of ${steps.length} · ${STEPS[t.step].title}${why}`;
+}
+
 export function refusedEphemeral(t: Teardown): string {
   return `:no_entry: Your teardown of ${accountLabel(t)} was refused: ${freeText(t.outcome ?? 'preflight failed')}`;
 }

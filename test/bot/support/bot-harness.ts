@@ -22,7 +22,7 @@ import type { StepName } from '../../../src/pipeline/catalogue';
 import { closeQuota } from '../../../src/pipeline/close-quota';
 import type { Teardown } from '../../../src/pipeline/model';
 import { combineNotifiers, loggingNotifier } from '../../../src/pipeline/notifiers';
-import { pipelineStepHandlers } from '../../../src/pipeline/pipeline-steps';
+import { pipelineStepHandlers } from '../../../src/pipeline/pipeline-worker';
 import type { DataPorts } from '../../../src/pipeline/ports/data-ports';
 import type { TeardownStore } from '../../../src/pipeline/ports/teardown-store';
 import { Runner } from '../../../src/pipeline/runner';
@@ -174,22 +174,20 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
     });
   const bot = runtime('bot');
   // The pipeline worker as its Lambda wires it: the core's runner with a Slack notifier (and queue) of its own.
+  const workerNotifier = createSlackNotifier({
+    slack: { botToken: BOT_TOKEN, apiUrl: sim.apiUrl },
+    pacing: { paceMs: options.paceMs ?? 0 },
+    store: ports.teardowns,
+    quota: () => closeQuota(ports.ledger, ports.orgs, now()),
+    clock: now,
+    logger,
+  });
   pipeline = new Runner({
     ...ports,
     config,
     dispatcher,
     timers,
-    notifier: combineNotifiers(
-      loggingNotifier(logger),
-      createSlackNotifier({
-        slack: { botToken: BOT_TOKEN, apiUrl: sim.apiUrl },
-        pacing: { paceMs: options.paceMs ?? 0 },
-        store: ports.teardowns,
-        quota: () => closeQuota(ports.ledger, ports.orgs, now()),
-        clock: now,
-        logger,
-      }),
-    ),
+    notifier: combineNotifiers(loggingNotifier(logger), workerNotifier),
     logger,
     metrics: noStepMetrics,
     workerId: 'pipeline',
@@ -225,7 +223,9 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
   const settle = async () => {
     for (let round = 0; round < 100; round++) {
       await dispatcher.idle();
-      // The worker's notifier returns only once its messages are sent; the bot's may still be sending (HTTP).
+      // As a Lambda does before it returns: every message of the worker's notices is in Slack; the bot's may
+      // still be sending (HTTP).
+      await workerNotifier.settled();
       await bot.queue.idle();
       const fired = await timers.fireDue();
       if (fired === 0 && dispatcher.dispatched === lastDispatched) return;
