@@ -102,6 +102,12 @@ const [botBundle] = await bundleLambdas(outdir, ['bot']);
 if (!botBundle) throw new Error('no bot bundle');
 const bare = await bundleEntry(join(root, 'bench', 'support', 'bare-bolt.ts'), join(outdir, 'bare'));
 const bareFile = bare.file;
+// Bundled with the bot's own stand-ins (`bundleEntry(…, 'bot')`), as the bot Lambda is.
+const trimmed = await bundleEntry(
+  join(root, 'bench', 'support', 'bare-lambda-bolt.ts'),
+  join(outdir, 'trimmed'),
+  'bot',
+);
 const coldEnv = {
   ...BOT_ENV,
   TEARDOWN_TABLE: 'bench-cold',
@@ -111,15 +117,19 @@ const coldEnv = {
 };
 const botLoads: number[] = [];
 const bareLoads: number[] = [];
+const trimmedLoads: number[] = [];
 loadTime(botBundle.file, coldEnv);
 loadTime(bareFile, coldEnv);
+loadTime(trimmed.file, coldEnv);
 for (let run = 0; run < COLD_RUNS; run++) {
-  // Interleaved, so drift of the machine affects both alike.
+  // Interleaved, so drift of the machine affects all alike.
   botLoads.push(loadTime(botBundle.file, coldEnv));
   bareLoads.push(loadTime(bareFile, coldEnv));
+  trimmedLoads.push(loadTime(trimmed.file, coldEnv));
 }
 const botInit = median(botLoads);
 const bareInit = median(bareLoads);
+const trimmedInit = median(trimmedLoads);
 
 const moto = await startMoto();
 useMotoInThisProcess(moto);
@@ -293,6 +303,10 @@ try {
     `cold_init_ratio=${(botInit / bareInit).toFixed(2)} bot_init_ms=${botInit.toFixed(1)} ` +
       `bare_bolt_init_ms=${bareInit.toFixed(1)} bundle_bytes=${botBundle.bytes} ` +
       `bare_bolt_bundle_bytes=${bare.bytes}`,
+  );
+  console.log(
+    `cold_init_ratio_same_bolt=${(botInit / trimmedInit).toFixed(2)} ` +
+      `bare_lambda_bolt_init_ms=${trimmedInit.toFixed(1)} bare_lambda_bolt_bundle_bytes=${trimmed.bytes}`,
   );
   const ms = (sorted: number[], p: number) => percentile(sorted, p).toFixed(1);
   console.log(
