@@ -187,7 +187,8 @@ export function describePhoneLineLeases(name: string, make: () => Promise<PhoneL
     });
 
     it('gives a freed line to the first waiter even when everyone asks at once, round after round', async () => {
-      const holders = Array.from({ length: 10 }, (_, i) => holder(i + 1));
+      // (Enough callers and rounds to collide on every write; each one costs a few round trips per caller.)
+      const holders = Array.from({ length: 6 }, (_, i) => holder(i + 1));
       const first = await Promise.all(holders.map((h) => leases.lease(ONE_LINE, h, T, HOUR)));
       expect(first.filter((lease) => lease !== undefined)).toHaveLength(1);
       let holding = holders[first.findIndex((lease) => lease !== undefined)]!;
@@ -195,9 +196,9 @@ export function describePhoneLineLeases(name: string, make: () => Promise<PhoneL
         holders.filter((h) => h !== holding),
         T,
       );
-      expect(queue).toHaveLength(9);
+      expect(queue).toHaveLength(5);
 
-      for (let round = 1; round <= 3; round++) {
+      for (let round = 1; round <= 2; round++) {
         const now = T + round * MINUTE;
         await leases.release(ONE_LINE[0]!, holding);
         const newcomer = holder(100 + round);

@@ -28,8 +28,14 @@ function createTableInput(tableName: string): CreateTableCommandInput {
 
 /** Creates the state table as deployed (keys, index, TTL); for tests and the local stack. */
 export async function createStateTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  await client.send(new CreateTableCommand(createTableInput(tableName)));
-  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
+  const { TableDescription } = await client.send(new CreateTableCommand(createTableInput(tableName)));
+  // DynamoDB creates a table in seconds (CREATING); a stand-in may have it ACTIVE at once: no need to wait then.
+  if (TableDescription?.TableStatus !== 'ACTIVE') {
+    await waitUntilTableExists(
+      { client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 },
+      { TableName: tableName },
+    );
+  }
   await client.send(
     new UpdateTimeToLiveCommand({
       TableName: tableName,
