@@ -1,9 +1,11 @@
 import { afterEach, expect, it } from 'vitest';
 import { AwsCallError } from '../../src/common/errors';
 import type { StepOutcome } from '../../src/pipeline/step-handler';
-import { createPipelineHarness, type PipelineHarness, REQUESTER } from '../support/pipeline-harness';
+import { createMemoryHarness, type MemoryHarness } from '../support/memory-harness';
+import { REQUESTER } from '../support/pipeline-harness';
 
-let h: PipelineHarness;
+// Retries are the runner's own behaviour: in-memory ports are enough.
+let h: MemoryHarness;
 afterEach(async () => h?.close());
 
 const stillIn = (accountId: string, step: string) => async () => {
@@ -30,8 +32,8 @@ it('retries a step that fails transiently, with growing pauses, and goes on once
     3,
     () => new AwsCallError('DescribeAccount failed: ServiceUnavailable', { retryable: true }),
   );
-  h = await createPipelineHarness({ handlers: { preflight: flaky.handler } });
-  const { id } = h.org.accounts.sandbox1;
+  h = createMemoryHarness({ handlers: { preflight: flaky.handler } });
+  const id = h.accounts.sandbox1;
   await h.runner.request({ accountId: id, requester: REQUESTER });
   await h.runUntilQuiet();
   const retrying = await h.runner.get(id as never);
@@ -56,8 +58,8 @@ it('fails the teardown with a readable reason once the step has failed as often 
     99,
     () => new AwsCallError('DescribeAccount failed: ServiceUnavailable', { retryable: true }),
   );
-  h = await createPipelineHarness({ handlers: { preflight: flaky.handler } });
-  const { id } = h.org.accounts.sandbox1;
+  h = createMemoryHarness({ handlers: { preflight: flaky.handler } });
+  const id = h.accounts.sandbox1;
   await h.runner.request({ accountId: id, requester: REQUESTER });
   await h.runAllTimers();
   expect(flaky.calls).toHaveLength(5);
@@ -75,8 +77,8 @@ it('fails at once on an error that retrying cannot fix', async () => {
     1,
     () => new AwsCallError('DescribeAccount failed: AccessDeniedException: no', { retryable: false }),
   );
-  h = await createPipelineHarness({ handlers: { preflight: flaky.handler } });
-  const { id } = h.org.accounts.sandbox1;
+  h = createMemoryHarness({ handlers: { preflight: flaky.handler } });
+  const id = h.accounts.sandbox1;
   await h.runner.request({ accountId: id, requester: REQUESTER });
   await h.runAllTimers();
   expect(flaky.calls).toHaveLength(1);
@@ -88,8 +90,8 @@ it('fails at once on an error that retrying cannot fix', async () => {
 
 it('retries an unexpected error but never shows its internals to people', async () => {
   const flaky = flakyPreflight(1, () => new TypeError("Cannot read properties of undefined (reading 'Id')"));
-  h = await createPipelineHarness({ handlers: { preflight: flaky.handler } });
-  const { id } = h.org.accounts.sandbox1;
+  h = createMemoryHarness({ handlers: { preflight: flaky.handler } });
+  const id = h.accounts.sandbox1;
   await h.runner.request({ accountId: id, requester: REQUESTER });
   await h.runUntilQuiet();
   expect((await h.runner.get(id as never))?.lastError).toBe(
@@ -100,8 +102,8 @@ it('retries an unexpected error but never shows its internals to people', async 
 });
 
 it('fails a step no worker in this deployment can run, saying which', async () => {
-  h = await createPipelineHarness({ env: { TEARDOWN_DEFAULT_STRATEGY: 'remove' } });
-  const { id } = h.org.accounts.sandbox1;
+  h = createMemoryHarness({ env: { TEARDOWN_DEFAULT_STRATEGY: 'remove' } });
+  const id = h.accounts.sandbox1;
   await h.runner.request({ accountId: id, requester: REQUESTER });
   await h.runUntilQuiet();
   await h.runner.resume(id, { name: 'approval', actor: 'UAPPROVER1', payload: { decision: 'approve' } });

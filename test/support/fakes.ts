@@ -1,10 +1,10 @@
 // In-memory stand-ins of the pipeline's narrow ports, for fast step and runner unit tests (no network).
 import type { AccountId } from '../../src/common/account-id';
 import { type Config, loadConfig } from '../../src/common/config';
-import { ConflictError } from '../../src/common/errors';
+import { ConflictError, TeardownExistsError } from '../../src/common/errors';
 import { createLogger } from '../../src/common/logger';
 import type { StepName } from '../../src/pipeline/catalogue';
-import type { Teardown } from '../../src/pipeline/model';
+import type { Page, Teardown, TeardownEvent, TeardownStatus } from '../../src/pipeline/model';
 import {
   type CaptchaChallenge,
   type CaptchaChallenges,
@@ -28,10 +28,11 @@ import {
   type QueuedHolder,
   queuePosition,
 } from '../../src/pipeline/ports/phone-line-leases';
+import type { TeardownStore } from '../../src/pipeline/ports/teardown-store';
 import { newTeardown } from '../../src/pipeline/state';
 import type { StepContext } from '../../src/pipeline/step-handler';
 
-const SANDBOX_OU = 'ou-test-sandbox1';
+export const SANDBOX_OU = 'ou-test-sandbox1';
 const ROOT = 'r-test';
 export const MANAGEMENT = '999999999999' as AccountId;
 
@@ -224,5 +225,41 @@ export class MemoryPhoneLineLeases implements PhoneLineLeases {
   private liveLeaseOf(line: string, holder: LineHolder, now: number) {
     const lease = this.leases.get(line);
     return lease?.teardownId === holder.teardownId && lease.expiresAt > now ? lease : undefined;
+  }
+}
+
+/** Teardowns in memory with the adapter's guarantees: one active teardown per account, writes on the version. */
+export class MemoryTeardownStore implements TeardownStore {
+  private readonly current = new Map<string, Teardown>();
+  private readonly log: TeardownEvent[] = [];
+
+  async create(teardown: Teardown, event: TeardownEvent): Promise<void> {
+    const existing = this.current.get(teardown.accountId);
+    if (existing?.status === 'active') throw new TeardownExistsError(teardown.accountId, existing.step);
+    this.current.set(teardown.accountId, structuredClone(teardown));
+    this.log.push(structuredClone(event));
+  }
+  async get(accountId: AccountId): Promise<Teardown | undefined> {
+    const found = this.current.get(accountId);
+    return found && structuredClone(found);
+  }
+  async list(status: TeardownStatus): Promise<Page<Teardown>> {
+    const items = [...this.current.values()].filter((t) => t.status === status);
+    return { items: items.sort((a, b) => b.createdAt - a.createdAt).map((t) => structuredClone(t)) };
+  }
+  async transition(expectedVersion: number, next: Teardown, event: TeardownEvent): Promise<void> {
+    const stored = this.current.get(next.accountId);
+    if (stored?.version !== expectedVersion || stored.teardownId !== next.teardownId) {
+      throw new ConflictError(`The teardown of ${next.accountId} was changed by someone else first.`);
+    }
+    this.current.set(next.accountId, structuredClone(next));
+    this.log.push(structuredClone(event));
+  }
+  async events(accountId: AccountId, teardownId: string): Promise<TeardownEvent[]> {
+    return this.log.filter((e) => e.accountId === accountId && e.teardownId === teardownId);
+  }
+  /** Everything stored, as a whole (for "nothing secret was kept"). */
+  dump(): string {
+    return JSON.stringify({ current: [...this.current.values()], log: this.log });
   }
 }

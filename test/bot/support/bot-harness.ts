@@ -30,7 +30,7 @@ import type { StepHandler } from '../../../src/pipeline/step-handler';
 import { createSlackNotifier } from '../../../src/slack/notifier';
 import { resetMoto } from '../../support/moto-server';
 import { buildOrganization, type TestOrganization } from '../../support/organization';
-import { withStandIns } from '../../support/pipeline-harness';
+import { withStandIns } from '../../support/runner-rig';
 
 export const CHANNEL = 'C0SANDBOXREQ';
 export const SIGNING_SECRET = 'bot-test-signing-secret';
