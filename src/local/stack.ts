@@ -16,7 +16,7 @@ import { loadSlackSettings, type SlackSettings } from '../slack/settings';
 import { buildOrganization, type DemoOrganization } from './demo-organization';
 import { InProcessDispatcher, InProcessTimers } from './in-process';
 import { type MotoServer, startMoto, useMotoInThisProcess } from './moto';
-import { createPlayground } from './playground';
+import { createPlayground } from './playground/server';
 
 /** The people of the offline workspace. */
 export const LOCAL_PEOPLE = {

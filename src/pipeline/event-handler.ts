@@ -44,7 +44,10 @@ export async function handlePipelineEvent(
   }
 }
 
-/** The ids an event is about, for every log line of its invocation (the teardown id is the correlation id). */
+/**
+ * The ids an event is about, for every log line of its invocation (the teardown id is the correlation id). Read
+ * before the event is checked, so that even the line dropping a malformed event says which teardown it was for.
+ */
 export function eventKeys(raw: unknown): { accountId?: string; teardownId?: string } {
   if (typeof raw !== 'object' || raw === null) return {};
   const event = raw as {

@@ -12,7 +12,7 @@ import {
   type PlaygroundState,
   playgroundScript,
   SCRIPT_GLOBAL,
-} from '../../src/local/playground';
+} from '../../src/local/playground/server';
 import { startBoltOnSim } from '../sim/slack/helpers';
 
 const C = 'C0PLAYGROUND';

@@ -2,8 +2,8 @@
  * The playground page: HTML shell and CSS, with the browser script (./playground/browser, bundled) and the
  * boot data it starts from inlined (no external assets). Everything it renders from input is escaped.
  */
-import { escapeHtml } from './playground/html';
-import type { PageBoot, PlaygroundChannel, PlaygroundUser } from './playground/state';
+import { escapeHtml } from './html';
+import type { PageBoot, PlaygroundChannel, PlaygroundUser } from './state';
 
 /** JSON safe to place inside a <script> element (no '</script>', no HTML comment openers). */
 function scriptJson(value: unknown): string {

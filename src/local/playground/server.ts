@@ -5,21 +5,22 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Json, JsonObject, SendResult, SimFile, SimMessage, SimView, SlackSim } from '../../sim/slack';
-import { readBody } from '../bot/local';
-import { playgroundScript } from './playground/script';
 import type {
-  Block,
-  PlaygroundState,
-  PlaygroundUser,
-  StateFile,
-  StateMessage,
-  StateModal,
-} from './playground/state';
-import { renderPage } from './playground-page';
+  Json,
+  JsonObject,
+  SendResult,
+  SimFile,
+  SimMessage,
+  SimView,
+  SlackSim,
+} from '../../../sim/slack';
+import { readBody } from '../../bot/local';
+import { renderPage } from './page';
+import { playgroundScript } from './script';
+import type { Block, PlaygroundState, PlaygroundUser, StateFile, StateMessage, StateModal } from './state';
 
-export { escapeHtml } from './playground/html';
-export { playgroundScript, SCRIPT_GLOBAL } from './playground/script';
+export { escapeHtml } from './html';
+export { playgroundScript, SCRIPT_GLOBAL } from './script';
 export type {
   Block,
   PlaygroundState,
@@ -28,7 +29,7 @@ export type {
   StateFile,
   StateMessage,
   StateModal,
-} from './playground/state';
+} from './state';
 
 export interface PlaygroundAccount {
   id: string;
