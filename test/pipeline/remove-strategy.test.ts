@@ -1,21 +1,15 @@
 // The remove path's step model on moto, with stand-ins for the steps later work provides: re-checks fitted to
-// each destructive step, signals decided by the catalogue's rules, going back, and hand-over values kept secret.
+// each destructive step (with real removals from the organization), and hand-over values kept secret.
 import { DescribeAccountCommand, RemoveAccountFromOrganizationCommand } from '@aws-sdk/client-organizations';
 import { afterEach, describe, expect, it } from 'vitest';
 import { STEPS, type StepName } from '../../src/pipeline/catalogue';
-import type { Signal } from '../../src/pipeline/signals';
 import type { StepHandler } from '../../src/pipeline/step-handler';
-import {
-  APPROVER,
-  createPipelineHarness,
-  type PipelineHarness,
-  REQUESTER,
-} from '../support/pipeline-harness';
+import { createPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
+import { RESET_LINK, requestApprovedRemoval, resetMailArrives } from '../support/runner-rig';
 
 let h: PipelineHarness;
 afterEach(async () => h?.close());
 
-const RESET_LINK = 'https://signin.aws.amazon.com/resetpassword?type=RootUser&token=s3cr3t-t0ken';
 const done = (note: string): StepHandler => ({ run: async () => ({ type: 'done', note }) });
 
 /** What the stand-in steps saw, for the assertions. */
@@ -58,15 +52,8 @@ function standIns(
   };
 }
 
-async function requestApproved(id: string) {
-  await h.runner.request({ accountId: id, requester: REQUESTER, strategy: 'remove' });
-  await h.runUntilQuiet();
-  await h.runner.resume(id, { name: 'approval', actor: APPROVER, payload: { decision: 'approve' } });
-  await h.runUntilQuiet();
-}
-
-const mailArrives = (id: string): Promise<unknown> =>
-  h.runner.resume(id, { name: 'reset-link', actor: 'mail', payload: { link: RESET_LINK } } satisfies Signal);
+const requestApproved = (id: string) => requestApprovedRemoval(h, id);
+const mailArrives = (id: string) => resetMailArrives(h, id);
 
 async function isMember(id: string): Promise<boolean> {
   try {

@@ -7,6 +7,7 @@ import type { StepHandler } from '../../src/pipeline/step-handler';
 import { captureOutputOf } from '../common/capture-output';
 import { createMemoryHarness, type MemoryHarness } from '../support/memory-harness';
 import { APPROVER, REQUESTER } from '../support/pipeline-harness';
+import { RESET_LINK, requestApprovedRemoval, resetMailArrives } from '../support/runner-rig';
 
 let h: MemoryHarness;
 afterEach(async () => h?.close());
@@ -93,7 +94,6 @@ it('fails a step whose worker this deployment does not have, once and with the r
   expect(await h.runner.sweep()).toBe(0);
 });
 
-const RESET_LINK = 'https://signin.aws.amazon.com/resetpassword?type=RootUser&token=s3cr3t-t0ken';
 const done = (note: string): StepHandler => ({ run: async () => ({ type: 'done', note }) });
 
 /** Stand-ins for the remove path's steps later work provides; remove-from-org removes from the organization. */
@@ -118,15 +118,8 @@ function standIns(
   };
 }
 
-async function requestApproved(id: string) {
-  await h.runner.request({ accountId: id, requester: REQUESTER, strategy: 'remove' });
-  await h.runUntilQuiet();
-  await h.runner.resume(id, { name: 'approval', actor: APPROVER, payload: { decision: 'approve' } });
-  await h.runUntilQuiet();
-}
-
-const mailArrives = (id: string): Promise<unknown> =>
-  h.runner.resume(id, { name: 'reset-link', actor: 'mail', payload: { link: RESET_LINK } });
+const requestApproved = (id: string) => requestApprovedRemoval(h, id);
+const mailArrives = (id: string) => resetMailArrives(h, id);
 
 describe('waits of the remove path', () => {
   it('asks for another reset when the mail never comes, twice, then asks a person', async () => {

@@ -128,3 +128,18 @@ export function rigRunners(options: {
     },
   };
 }
+
+/** A reset link as AWS's mail carries it (the token is what must never be shown anywhere). */
+export const RESET_LINK = 'https://signin.aws.amazon.com/resetpassword?type=RootUser&token=s3cr3t-t0ken';
+
+/** A remove-path teardown requested, run to its approval, approved and run on until it waits. */
+export async function requestApprovedRemoval(rig: Pick<RunnerRig, 'runner' | 'runUntilQuiet'>, id: string) {
+  await rig.runner.request({ accountId: id, requester: 'UREQUESTER1', strategy: 'remove' });
+  await rig.runUntilQuiet();
+  await rig.runner.resume(id, { name: 'approval', actor: 'UAPPROVER1', payload: { decision: 'approve' } });
+  await rig.runUntilQuiet();
+}
+
+/** The mail Lambda's signal: the reset link of this account's root user arrived. */
+export const resetMailArrives = (rig: Pick<RunnerRig, 'runner'>, id: string) =>
+  rig.runner.resume(id, { name: 'reset-link', actor: 'mail', payload: { link: RESET_LINK } });
