@@ -12,7 +12,9 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     setupFiles: ['test/support/per-file-setup.ts'],
     pool: 'forks',
-    maxWorkers: 2,
+    // Test files spend much of their time waiting on moto (a process of its own per worker): three workers keep
+    // two cores busy (measured: 2 → 82 s, 3 → 77 s, 4 → 82 s on the 2-core machine).
+    maxWorkers: 3,
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
