@@ -45,8 +45,8 @@ export function createLambdaHandler(ports: BotPorts, signingSecret: string): Bot
     const timestamp = header(event.headers, 'x-slack-request-timestamp');
     if (!hasFreshSlackSignature(signingSecret, { body, signature, timestamp })) {
       ports.logger.warn('rejected a request without a valid Slack signature', {
-        hasSignature: Boolean(signature),
-        timestamp,
+        signed: Boolean(signature),
+        requestTimestamp: timestamp,
       });
       return UNAUTHORIZED;
     }

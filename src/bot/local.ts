@@ -95,8 +95,8 @@ async function forwardSignedRequest(
   const timestamp = singleHeader(req, 'x-slack-request-timestamp');
   if (!hasFreshSlackSignature(options.signingSecret, { body: body.toString('utf8'), signature, timestamp })) {
     options.logger.warn('rejected a request without a valid Slack signature', {
-      hasSignature: Boolean(signature),
-      timestamp,
+      signed: Boolean(signature),
+      requestTimestamp: timestamp,
     });
     res.writeHead(401).end();
     return;
