@@ -4,7 +4,7 @@ import { TeardownError, TeardownExistsError } from '../common/errors';
 import { STEPS, type StepName } from '../pipeline/catalogue';
 import type { AccountSummary, Teardown } from '../pipeline/model';
 import type { RequestResult } from '../pipeline/runner';
-import type { MessageContent } from '../slack/render/mrkdwn';
+import { context, type MessageContent, section } from '../slack/render/mrkdwn';
 import { requestMessage } from '../slack/render/request';
 import {
   cancelConfirmAnswer,
@@ -119,7 +119,7 @@ async function deleteCommand(
     const refusal = `:no_entry: *A real request would be refused.* ${cannotRun(strategy, missing)}`;
     return ephemeral({
       text: `${refusal}\n${answer.text}`,
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: refusal } }, ...answer.blocks],
+      blocks: [section(refusal), ...answer.blocks],
     });
   }
   if (missing.length > 0) {
@@ -190,7 +190,7 @@ async function deleteCommand(
     ':hourglass: Preflight starts within a few minutes (the pipeline could not be reached at once).';
   return ephemeral({
     text: `${answer.text}\n${late}`,
-    blocks: [...answer.blocks, { type: 'context', elements: [{ type: 'mrkdwn', text: late }] }],
+    blocks: [...answer.blocks, context(late)],
   });
 }
 

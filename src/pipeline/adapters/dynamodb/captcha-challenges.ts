@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccountId } from '../../../common/account-id';
 import { asAwsCallError, ConflictError } from '../../../common/errors';
 import {
@@ -10,7 +10,7 @@ import {
   refusalOf,
 } from '../../ports/captcha-challenges';
 import { TTL_ATTRIBUTE } from './state-table';
-import type { StateTable } from './table';
+import { conditionFailed, type StateTable } from './table';
 
 /** Who answered stays on record for the day's look into a teardown; the answer itself goes at close. */
 const RETENTION_AFTER_DEADLINE_MS = 86_400_000;
@@ -49,8 +49,6 @@ function fromItem(item: Record<string, unknown>): CaptchaChallenge {
   return challenge;
 }
 
-const conditionFailed = (error: unknown) => (error as Error).name === 'ConditionalCheckFailedException';
-
 /** CAPTCHA challenges in the state table (see table.ts for the item layout). */
 export class DynamoCaptchaChallenges implements CaptchaChallenges {
   constructor(private readonly table: StateTable) {}
@@ -75,14 +73,8 @@ export class DynamoCaptchaChallenges implements CaptchaChallenges {
   }
 
   async get(id: string): Promise<CaptchaChallenge | undefined> {
-    try {
-      const { Item } = await this.table.doc.send(
-        new GetCommand({ TableName: this.table.name, Key: key(id), ConsistentRead: true }),
-      );
-      return Item ? fromItem(Item) : undefined;
-    } catch (error) {
-      throw asAwsCallError('Reading a CAPTCHA challenge', error);
-    }
+    const item = await this.table.getItem('Reading a CAPTCHA challenge', key(id));
+    return item ? fromItem(item) : undefined;
   }
 
   async answer(id: string, reply: CaptchaReply): Promise<{ ok: true } | { ok: false; why: CaptchaRefusal }> {

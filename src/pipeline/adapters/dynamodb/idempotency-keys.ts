@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { asAwsCallError } from '../../../common/errors';
 import type { IdempotencyKeys } from '../../ports/idempotency-keys';
 import { TTL_ATTRIBUTE } from './state-table';
-import type { StateTable } from './table';
+import { conditionFailed, type StateTable } from './table';
 
 /** Idempotency keys as items with a time to live: one conditional put decides who was first. */
 export class DynamoIdempotencyKeys implements IdempotencyKeys {
@@ -26,7 +26,7 @@ export class DynamoIdempotencyKeys implements IdempotencyKeys {
       );
       return true;
     } catch (error) {
-      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (conditionFailed(error)) return false;
       throw asAwsCallError('Claiming an idempotency key', error);
     }
   }

@@ -1,7 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
-  GetCommand,
   PutCommand,
   type PutCommandInput,
   TransactGetCommand,
@@ -19,7 +18,7 @@ import {
   queuePosition,
 } from '../../ports/phone-line-leases';
 import { TTL_ATTRIBUTE } from './state-table';
-import type { StateTable } from './table';
+import { conditionFailed, type StateTable } from './table';
 
 const lineKey = (line: string) => ({ pk: `LINE#${line}`, sk: 'LEASE' });
 const QUEUE_KEY = { pk: 'LINE-QUEUE', sk: 'WAITERS' };
@@ -71,7 +70,7 @@ function queueOf(item: Record<string, unknown> | undefined): StoredQueue {
 
 /** Someone else's write came first (a condition failed, or DynamoDB cancelled a transaction that met another). */
 function lostRace(error: unknown): boolean {
-  if ((error as Error).name === 'ConditionalCheckFailedException') return true;
+  if (conditionFailed(error)) return true;
   return (
     error instanceof TransactionCanceledException &&
     (error.CancellationReasons ?? []).some(
@@ -195,12 +194,12 @@ export class DynamoPhoneLineLeases implements PhoneLineLeases {
   }
 
   private async readLease(line: string): Promise<LineLease | undefined> {
-    const item = await this.read('Reading a phone-line lease', lineKey(line));
+    const item = await this.table.getItem('Reading a phone-line lease', lineKey(line));
     return item ? fromLeaseItem(item) : undefined;
   }
 
   private async readQueue(): Promise<StoredQueue> {
-    return queueOf(await this.read('Reading the phone-line queue', QUEUE_KEY));
+    return queueOf(await this.table.getItem('Reading the phone-line queue', QUEUE_KEY));
   }
 
   /** LOST when DynamoDB refused the snapshot because a write transaction was under way on one of its items. */
@@ -220,17 +219,6 @@ export class DynamoPhoneLineLeases implements PhoneLineLeases {
     } catch (error) {
       if (lostRace(error)) return LOST;
       throw asAwsCallError('Reading the phone lines and their queue', error);
-    }
-  }
-
-  private async read(what: string, key: { pk: string; sk: string }) {
-    try {
-      const { Item } = await this.table.doc.send(
-        new GetCommand({ TableName: this.table.name, Key: key, ConsistentRead: true }),
-      );
-      return Item;
-    } catch (error) {
-      throw asAwsCallError(what, error);
     }
   }
 

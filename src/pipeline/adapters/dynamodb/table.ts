@@ -1,5 +1,10 @@
 import { type DynamoDBClient, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { asAwsCallError } from '../../../common/errors';
 
 // Item layout (one table, every port's items apart by key):
@@ -25,6 +30,18 @@ export class StateTable {
     this.doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
   }
 
+  /** One item by its key, read consistently; `what` names the call in an error (never the item). */
+  async getItem(what: string, key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    try {
+      const { Item } = await this.doc.send(
+        new GetCommand({ TableName: this.name, Key: key, ConsistentRead: true }),
+      );
+      return Item;
+    } catch (error) {
+      throw asAwsCallError(what, error);
+    }
+  }
+
   /** Every item a key condition matches, across pages. */
   async queryAll(
     what: string,
@@ -45,6 +62,11 @@ export class StateTable {
     }
     return items;
   }
+}
+
+/** A single write refused by its condition (someone else wrote first, or the item is not as expected). */
+export function conditionFailed(error: unknown): boolean {
+  return (error as Error).name === 'ConditionalCheckFailedException';
 }
 
 /** A transaction cancelled because its first item's condition failed (someone else wrote first). */

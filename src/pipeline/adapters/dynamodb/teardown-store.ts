@@ -1,9 +1,4 @@
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AccountId } from '../../../common/account-id';
 import { asAwsCallError, ConflictError, TeardownExistsError } from '../../../common/errors';
 import type { Page, Teardown, TeardownEvent, TeardownStatus } from '../../model';
@@ -45,20 +40,14 @@ function decodeCursor(cursor: string | undefined): Record<string, unknown> | und
 
 /** Teardowns and their event logs in the state table (see table.ts for the item layout). */
 export class DynamoTeardownStore implements TeardownStore {
-  private readonly doc: StateTable['doc'];
-  private readonly tableName: string;
-
-  constructor(private readonly table: StateTable) {
-    this.doc = table.doc;
-    this.tableName = table.name;
-  }
+  constructor(private readonly table: StateTable) {}
 
   async create(teardown: Teardown, event: TeardownEvent): Promise<void> {
     const input: TransactWriteCommandInput = {
       TransactItems: [
         {
           Put: {
-            TableName: this.tableName,
+            TableName: this.table.name,
             Item: toItem(teardown),
             // A new teardown may only replace one that has ended.
             ConditionExpression: 'attribute_not_exists(pk) OR #status <> :active',
@@ -66,11 +55,11 @@ export class DynamoTeardownStore implements TeardownStore {
             ExpressionAttributeValues: { ':active': 'active' },
           },
         },
-        { Put: { TableName: this.tableName, Item: eventItem(event) } },
+        { Put: { TableName: this.table.name, Item: eventItem(event) } },
       ],
     };
     try {
-      await this.doc.send(new TransactWriteCommand(input));
+      await this.table.doc.send(new TransactWriteCommand(input));
     } catch (error) {
       if (conditionFailedOnFirstItem(error)) {
         const existing = await this.get(teardown.accountId);
@@ -81,18 +70,8 @@ export class DynamoTeardownStore implements TeardownStore {
   }
 
   async get(accountId: AccountId): Promise<Teardown | undefined> {
-    try {
-      const { Item } = await this.doc.send(
-        new GetCommand({
-          TableName: this.tableName,
-          Key: { pk: accountKey(accountId), sk: CURRENT },
-          ConsistentRead: true,
-        }),
-      );
-      return Item ? fromItem(Item) : undefined;
-    } catch (error) {
-      throw asAwsCallError('Reading the teardown', error);
-    }
+    const item = await this.table.getItem('Reading the teardown', { pk: accountKey(accountId), sk: CURRENT });
+    return item ? fromItem(item) : undefined;
   }
 
   async list(
@@ -100,9 +79,9 @@ export class DynamoTeardownStore implements TeardownStore {
     options: { limit?: number; cursor?: string } = {},
   ): Promise<Page<Teardown>> {
     try {
-      const result = await this.doc.send(
+      const result = await this.table.doc.send(
         new QueryCommand({
-          TableName: this.tableName,
+          TableName: this.table.name,
           IndexName: STATUS_INDEX,
           KeyConditionExpression: '#status = :status',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -126,12 +105,12 @@ export class DynamoTeardownStore implements TeardownStore {
       throw new Error(`transition must raise the version by one (${expectedVersion} → ${next.version})`);
     }
     try {
-      await this.doc.send(
+      await this.table.doc.send(
         new TransactWriteCommand({
           TransactItems: [
             {
               Put: {
-                TableName: this.tableName,
+                TableName: this.table.name,
                 Item: toItem(next),
                 ConditionExpression: '#version = :expected AND teardownId = :teardownId',
                 ExpressionAttributeNames: { '#version': 'version' },
@@ -140,7 +119,7 @@ export class DynamoTeardownStore implements TeardownStore {
             },
             {
               Put: {
-                TableName: this.tableName,
+                TableName: this.table.name,
                 Item: eventItem(event),
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
