@@ -38,6 +38,7 @@ import { Runner } from '../src/pipeline/runner';
 import { ACTION } from '../src/slack/ids';
 import { createSlackNotifier } from '../src/slack/notifier';
 import { apiGatewayV2Event } from '../test/bot/support/bot-harness';
+import { FakeRootAccess } from '../test/support/fakes';
 import { startLambdaCapture } from '../test/support/lambda-capture';
 import { buildOrganization } from '../test/support/organization';
 import { percentile } from './support/stats';
@@ -224,7 +225,7 @@ try {
             logger,
           })
         : undefined;
-    const handlers = pipelineStepHandlers(ports);
+    const handlers = pipelineStepHandlers({ ...ports, rootAccess: new FakeRootAccess() });
     const runtime = createBotRuntime({
       config,
       slack,

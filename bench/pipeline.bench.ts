@@ -19,6 +19,7 @@ import { pipelineStepHandlers } from '../src/pipeline/pipeline-worker';
 import { Runner } from '../src/pipeline/runner';
 import { claim, newTeardown } from '../src/pipeline/state';
 import { AwsProxy } from '../test/support/aws-proxy';
+import { FakeRootAccess } from '../test/support/fakes';
 import { percentile } from './support/stats';
 
 const TRANSITIONS = Number(process.env.BENCH_TRANSITIONS ?? 500);
@@ -77,7 +78,7 @@ try {
     new Runner({
       ...ports,
       config,
-      handlers: pipelineStepHandlers(ports),
+      handlers: pipelineStepHandlers({ ...ports, rootAccess: new FakeRootAccess() }),
       dispatcher,
       timers: new InProcessTimers(async () => {}, { clock: Date.now, realTime: false }),
       notifier: { notify: async () => {} },

@@ -6,10 +6,20 @@ import { build, type Plugin } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Every Lambda entry point: src/<name>/lambda.ts → dist/<name>/index.mjs (+ chunks/), handler `index.handler`. */
-export const ENTRY_POINTS = ['bot', 'pipeline', 'browser', 'mail', 'phone'].filter((name) =>
-  existsSync(join(root, 'src', name, 'lambda.ts')),
-);
+/**
+ * Every Lambda by the folder of its entry point: src/<folder>/lambda.ts → dist/<name>/index.mjs (+ chunks/),
+ * handler `index.handler`. The browser worker's code is the console's (page flows, CAPTCHA solving).
+ */
+const SOURCE_FOLDERS: Record<string, string> = {
+  bot: 'bot',
+  pipeline: 'pipeline',
+  browser: 'console',
+  mail: 'mail',
+  phone: 'phone',
+};
+const entryFile = (name: string) => join(root, 'src', SOURCE_FOLDERS[name] ?? name, 'lambda.ts');
+
+export const ENTRY_POINTS = Object.keys(SOURCE_FOLDERS).filter((name) => existsSync(entryFile(name)));
 
 export interface Bundle {
   name: string;
@@ -96,11 +106,11 @@ export async function bundleEntry(entry: string, outdir: string, name = ''): Pro
   };
 }
 
-/** Bundles the Lambda entry points: src/<name>/lambda.ts → <outdir>/<name>/index.mjs. */
+/** Bundles the Lambda entry points: src/<folder>/lambda.ts → <outdir>/<name>/index.mjs. */
 export async function bundleLambdas(outdir = join(root, 'dist'), names = ENTRY_POINTS): Promise<Bundle[]> {
   const bundles: Bundle[] = [];
   for (const name of names) {
-    const bundle = await bundleEntry(join(root, 'src', name, 'lambda.ts'), join(outdir, name), name);
+    const bundle = await bundleEntry(entryFile(name), join(outdir, name), name);
     bundles.push({ ...bundle, name });
   }
   return bundles;

@@ -1,8 +1,17 @@
 import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { NotAuthorizedError, NotWaitingError, TeardownError, userMessage } from '../common/errors';
 import type { Teardown } from '../pipeline/model';
+import type { CaptchaRefusal } from '../pipeline/ports/captcha-challenges';
 import { type HumanChoice, SIGNAL } from '../pipeline/signals';
-import { ACTION, type ButtonRef, CAPTCHA_INPUT, decodeCaptchaMeta, decodeRef } from '../slack/ids';
+import {
+  ACTION,
+  type ButtonRef,
+  CAPTCHA_INPUT,
+  type CaptchaMeta,
+  decodeCaptchaMeta,
+  decodeChallengeRef,
+  decodeRef,
+} from '../slack/ids';
 import type { MessageContent } from '../slack/render/mrkdwn';
 import { captchaAnswered, captchaModal, humanAnswered, promptClosed } from '../slack/render/prompts';
 import { errorAnswer, errorText } from './answers';
@@ -17,7 +26,10 @@ interface Clicked {
 }
 
 function clicked(body: BlockAction, action: ButtonAction): Clicked | undefined {
-  const ref = decodeRef(action.value);
+  return clickedOn(body, decodeRef(action.value));
+}
+
+function clickedOn(body: BlockAction, ref: ButtonRef | undefined): Clicked | undefined {
   const channel = body.channel?.id ?? body.container?.channel_id;
   const messageTs = body.container?.message_ts ?? body.message?.ts;
   if (!ref || !channel || !messageTs) return undefined;
@@ -112,17 +124,22 @@ export async function onCancel(
   });
 }
 
-/** Solve on a CAPTCHA prompt: the modal opens at once, inside the trigger's 3 s. */
+/**
+ * Solve on a CAPTCHA prompt, of a pipeline wait or of a challenge a browser page waits on: the modal opens at
+ * once, inside the trigger's 3 s, and says in its metadata which of the two it answers.
+ */
 export async function onSolve(ports: BotPorts, body: BlockAction, action: ButtonAction): Promise<void> {
-  const c = clicked(body, action);
-  if (!c?.ref.version) return;
-  const { version } = c.ref;
+  const challenge = decodeChallengeRef(action.value);
+  const c = clickedOn(body, challenge ?? decodeRef(action.value));
+  if (!c) return;
+  const place = { channel: c.channel, promptTs: c.messageTs };
+  let meta: CaptchaMeta;
+  if (challenge) meta = { ...challenge, ...place };
+  else if (c.ref.version) meta = { ...c.ref, version: c.ref.version, ...place };
+  else return;
   await guarded(ports, c, async () => {
     await ports.authorizer.assertMember(c.user);
-    await ports.outbox.client.views.open({
-      trigger_id: body.trigger_id,
-      view: captchaModal({ ...c.ref, version, channel: c.channel, promptTs: c.messageTs }),
-    });
+    await ports.outbox.client.views.open({ trigger_id: body.trigger_id, view: captchaModal(meta) });
   });
 }
 
@@ -183,9 +200,19 @@ const inputError = (text: string): ViewAnswer => ({
   errors: { [CAPTCHA_INPUT.block]: text },
 });
 
+/** What the modal says when the challenge store refuses an answer. */
+const CHALLENGE_REFUSALS: Record<CaptchaRefusal, string> = {
+  unknown: 'This CAPTCHA is not part of this teardown.',
+  'other-teardown': 'This CAPTCHA is not part of this teardown.',
+  'already-answered': 'Someone else answered this CAPTCHA first.',
+  closed: 'This CAPTCHA is closed: the step went on without it.',
+  expired: 'This CAPTCHA has expired.',
+  empty: 'Type the characters you see in the picture.',
+};
+
 /**
- * A CAPTCHA answer: the first valid one resumes the pipeline; an empty, late or repeated one is shown as an
- * error in the modal (which then stays open).
+ * A CAPTCHA answer: the first valid one resumes the pipeline, or, for a challenge a browser page waits on, is
+ * stored for it; an empty, late or repeated one is shown as an error in the modal (which then stays open).
  */
 export async function onCaptchaAnswer(
   ports: BotPorts,
@@ -205,6 +232,7 @@ export async function onCaptchaAnswer(
       answer: inputError(`That is longer than any CAPTCHA (${MAX_CAPTCHA_ANSWER} characters at most).`),
     };
   }
+  if (meta.challengeId !== undefined) return answerChallenge(ports, meta, user, answer);
   try {
     await ports.authorizer.assertMember(user);
     const teardown = await ports.runner.get(meta.accountId);
@@ -232,6 +260,33 @@ export async function onCaptchaAnswer(
     answer: undefined,
     after: () =>
       ports.outbox.update(meta.channel, meta.promptTs, async () => captchaAnswered(user, ports.clock())),
+  };
+}
+
+/** The first valid answer wins by one conditional write in the store; the browser page polls it. */
+async function answerChallenge(
+  ports: BotPorts,
+  meta: CaptchaMeta & { challengeId: string },
+  user: string,
+  answer: string,
+): Promise<{ answer: ViewAnswer; after?: () => Promise<void> }> {
+  const now = ports.clock();
+  try {
+    await ports.authorizer.assertMember(user);
+    const result = await ports.captchaChallenges.answer(meta.challengeId, {
+      teardownId: meta.teardownId,
+      answer,
+      by: user,
+      now,
+    });
+    if (!result.ok) return { answer: inputError(CHALLENGE_REFUSALS[result.why]) };
+  } catch (error) {
+    if (!(error instanceof TeardownError)) ports.logger.error('captcha challenge answer failed', { error });
+    return { answer: inputError(userMessage(error)) };
+  }
+  return {
+    answer: undefined,
+    after: () => ports.outbox.update(meta.channel, meta.promptTs, async () => captchaAnswered(user, now)),
   };
 }
 

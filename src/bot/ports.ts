@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Config } from '../common/config';
 import type { CloseQuota } from '../pipeline/close-quota';
+import type { CaptchaChallenges } from '../pipeline/ports/captcha-challenges';
 import type { IdempotencyKeys } from '../pipeline/ports/idempotency-keys';
 import type { TeardownStore } from '../pipeline/ports/teardown-store';
 import type { Runner } from '../pipeline/runner';
@@ -14,6 +15,8 @@ export interface BotPorts {
   teardowns: TeardownStore;
   /** Tells a retried Slack delivery from a new command. */
   idempotency: IdempotencyKeys;
+  /** CAPTCHAs a browser page waits on: Solve answers go here, not through the runner. */
+  captchaChallenges: CaptchaChallenges;
   /** Writes to Slack (paced, redacted); its client also serves reads such as views.open. */
   outbox: SlackOutbox;
   authorizer: Authorizer;

@@ -98,6 +98,7 @@ export function createBotRuntime(deps: BotRuntimeDeps): BotRuntime {
     runner,
     teardowns: ports.teardowns,
     idempotency: ports.idempotency,
+    captchaChallenges: ports.captchaChallenges,
     outbox,
     queue,
     notifier,

@@ -45,7 +45,8 @@ export interface LambdaWiring {
 
 type Env = Record<string, string | undefined>;
 
-class Reader {
+/** Reads variables, collecting every problem so that one error names them all. */
+export class Reader {
   readonly problems: Array<{ variable: string; problem: string }> = [];
   constructor(private readonly env: Env) {}
 

@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'STEP_FAILED'
   | 'STEP_UNAVAILABLE'
-  | 'AWS_CALL_FAILED';
+  | 'AWS_CALL_FAILED'
+  | 'PAGE_NOT_RECOGNISED'
+  | 'BROWSER_FAILED';
 
 export class TeardownError extends Error {
   readonly code: ErrorCode;
@@ -93,6 +95,23 @@ export class StepUnavailableError extends TeardownError {
 export class AwsCallError extends TeardownError {
   constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
     super('AWS_CALL_FAILED', message, options);
+  }
+}
+
+/**
+ * A console page is not one the flow knows, or what it needs did not appear in time: a person looks at the
+ * screenshot and decides. `what` says what the flow expected, for that person.
+ */
+export class PageNotRecognisedError extends TeardownError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('PAGE_NOT_RECOGNISED', message, options);
+  }
+}
+
+/** Chromium would not start, or died under the step: running the step again may help. */
+export class BrowserError extends TeardownError {
+  constructor(message: string, options: { cause?: unknown; retryable?: boolean } = {}) {
+    super('BROWSER_FAILED', message, { retryable: true, ...options });
   }
 }
 

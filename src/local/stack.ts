@@ -12,6 +12,7 @@ import { awsDataPorts } from '../pipeline/adapters/aws-ports';
 import { createStateTable } from '../pipeline/adapters/dynamodb/state-table';
 import { pipelineStepHandlers } from '../pipeline/pipeline-worker';
 import type { DataPorts } from '../pipeline/ports/data-ports';
+import type { RootAccess } from '../pipeline/ports/root-access';
 import { loadSlackSettings, type SlackSettings } from '../slack/settings';
 import { buildOrganization, type DemoOrganization } from './demo-organization';
 import { InProcessDispatcher, InProcessTimers } from './in-process';
@@ -47,6 +48,17 @@ interface LocalAws {
 
 type Stops = Array<() => Promise<unknown>>;
 
+/**
+ * moto has neither IAM's organization features nor sts:AssumeRoot: the demo organization is one without
+ * centralized root access (as most are), so the remove path's password-recovery step skips offline.
+ */
+const NO_CENTRALIZED_ROOT_ACCESS: RootAccess = {
+  rootCredentialsManagementOn: async () => false,
+  allowPasswordRecovery: async () => {
+    throw new Error('the local organization has no centralized root access');
+  },
+};
+
 function stopper(stops: Stops): () => Promise<void> {
   return async () => {
     for (const step of stops.reverse()) await step().catch(() => {});
@@ -79,7 +91,7 @@ function localRuntime(
     slack,
     ports: aws.ports,
     // The pipeline runs in this process: its steps are handled here.
-    handlers: pipelineStepHandlers(aws.ports),
+    handlers: pipelineStepHandlers({ ...aws.ports, rootAccess: NO_CENTRALIZED_ROOT_ACCESS }),
     dispatcher,
     timers: new InProcessTimers(({ accountId }) => runtime.runner.advance(accountId), {
       clock: Date.now,

@@ -131,8 +131,16 @@ export const STEPS: Record<StepName, StepDefinition> = {
  * deployment does not have, is refused before anyone approves it.
  */
 export const IMPLEMENTED_STEPS: Record<Worker, readonly StepName[]> = {
-  pipeline: ['preflight', 'approval', 'close-via-api', 'await-closed', 'await-reset-mail', 'cleanup'],
-  browser: [],
+  pipeline: [
+    'preflight',
+    'approval',
+    'close-via-api',
+    'await-closed',
+    'allow-password-recovery',
+    'await-reset-mail',
+    'cleanup',
+  ],
+  browser: ['request-reset', 'set-password', 'sign-in'],
 };
 
 export const STRATEGY_STEPS: Record<Strategy, readonly StepName[]> = {

@@ -1,14 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadConfig, loadLambdaWiring } from '../common/config';
 import { createStepMetrics } from '../common/emf-metrics';
 import { createLogger, type LambdaContext, withInvocationContext } from '../common/logger';
+import {
+  SecretsManagerSessionStore,
+  sessionCleaner,
+} from '../console/adapters/secrets-manager-session-store';
+import { loadSecretPrefix } from '../console/settings';
 import { createSlackNotifier } from '../slack/notifier';
 import { secretsManagerReader } from '../slack/secrets';
 import { loadPostingSettings } from '../slack/settings';
 import { awsDataPorts } from './adapters/aws-ports';
 import { lambdaHandOff } from './adapters/lambda-hand-off';
+import { RootAccessGateway } from './adapters/root-access-gateway';
 import { closeQuota } from './close-quota';
 import { eventKeys, handlePipelineEvent } from './event-handler';
 import { combineNotifiers, loggingNotifier } from './notifiers';
@@ -41,7 +48,18 @@ const runner = new Runner({
   notifier: combineNotifiers(loggingNotifier(logger), slackNotifier),
   logger,
   metrics: createStepMetrics(),
-  handlers: pipelineStepHandlers(ports),
+  handlers: pipelineStepHandlers({
+    ...ports,
+    rootAccess: new RootAccessGateway(config.region),
+    // The browser worker's saved root sessions go with the teardown; root passwords and MFA keys stay.
+    cleaners: [
+      sessionCleaner(
+        new SecretsManagerSessionStore(new SecretsManagerClient({ region: config.region }), {
+          prefix: loadSecretPrefix(),
+        }),
+      ),
+    ],
+  }),
   workerId: `pipeline-${randomUUID().slice(0, 8)}`,
 });
 

@@ -1,7 +1,9 @@
 import type { StepName } from './catalogue';
 import type { CloseLedger } from './ports/close-ledger';
 import type { Organizations } from './ports/organizations';
+import type { RootAccess } from './ports/root-access';
 import type { StepHandler } from './step-handler';
+import { allowPasswordRecoveryStep } from './steps/allow-password-recovery';
 import { approvalStep } from './steps/approval';
 import { awaitClosedStep } from './steps/await-closed';
 import { awaitResetMailStep } from './steps/await-reset-mail';
@@ -13,6 +15,8 @@ import { preflightStep } from './steps/preflight';
 export interface PipelineStepPorts {
   orgs: Organizations;
   ledger: CloseLedger;
+  /** IAM's centralized root access (the remove path lets the root user recover its password). */
+  rootAccess: RootAccess;
   /** What cleanup removes (secrets, sessions, leased lines), added by the workers that leave them. */
   cleaners?: readonly Cleaner[];
 }
@@ -24,6 +28,7 @@ export function pipelineStepHandlers(ports: PipelineStepPorts): Partial<Record<S
     approval: approvalStep,
     'close-via-api': closeViaApiStep(ports),
     'await-closed': awaitClosedStep(ports),
+    'allow-password-recovery': allowPasswordRecoveryStep(ports),
     'await-reset-mail': awaitResetMailStep,
     cleanup: cleanupStep({ cleaners: ports.cleaners ?? [] }),
   };

@@ -41,30 +41,92 @@ export function decodeRef(value: unknown): ButtonRef | undefined {
   return Number.isInteger(n) && n > 0 ? { accountId, teardownId, version: n } : undefined;
 }
 
-/** Carried in the CAPTCHA modal's private_metadata: which wait it answers and which prompt to rewrite. */
-export interface CaptchaMeta extends Required<ButtonRef> {
+/** A CAPTCHA challenge the browser worker holds a page open for (see CaptchaChallenges): its Solve button. */
+export interface ChallengeRef {
+  accountId: AccountId;
+  teardownId: string;
+  challengeId: string;
+}
+
+/** Slack's limit on a button's value. */
+const MAX_BUTTON_VALUE = 2000;
+/** Starts every challenge ref: `decodeRef` never takes it (no account id), and a wait's ref never starts so. */
+const CHALLENGE_PREFIX = 'c';
+
+function decodePart(part: string | undefined): string | undefined {
+  if (!part) return undefined;
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `c:<account>:<teardown>:<challenge>`, ids percent-encoded so that any id stays one part. A RangeError when the
+ * ids are too long for a button (Slack would refuse the message).
+ */
+export function encodeChallengeRef(ref: ChallengeRef): string {
+  const value = [
+    CHALLENGE_PREFIX,
+    ref.accountId,
+    encodeURIComponent(ref.teardownId),
+    encodeURIComponent(ref.challengeId),
+  ].join(':');
+  if (value.length > MAX_BUTTON_VALUE) {
+    throw new RangeError(
+      `A challenge ref is ${value.length} characters; a button value holds ${MAX_BUTTON_VALUE}.`,
+    );
+  }
+  return value;
+}
+
+export function decodeChallengeRef(value: unknown): ChallengeRef | undefined {
+  if (typeof value !== 'string' || value.length > MAX_BUTTON_VALUE) return undefined;
+  const [prefix, accountId, teardownPart, challengePart, ...rest] = value.split(':');
+  if (prefix !== CHALLENGE_PREFIX || !isAccountId(accountId) || rest.length > 0) return undefined;
+  const teardownId = decodePart(teardownPart);
+  const challengeId = decodePart(challengePart);
+  return teardownId && challengeId ? { accountId, teardownId, challengeId } : undefined;
+}
+
+/**
+ * Carried in the CAPTCHA modal's private_metadata: what it answers (a pipeline wait by its version, or a
+ * challenge a browser page waits on) and which prompt to rewrite.
+ */
+export type CaptchaMeta = {
+  accountId: AccountId;
+  teardownId: string;
   channel: string;
   promptTs: string;
-}
+} & ({ version: number; challengeId?: undefined } | { challengeId: string; version?: undefined });
 
 export function encodeCaptchaMeta(meta: CaptchaMeta): string {
   return JSON.stringify(meta);
 }
 
 export function decodeCaptchaMeta(text: string): CaptchaMeta | undefined {
+  let meta: Record<string, unknown>;
   try {
-    const meta = JSON.parse(text) as Partial<CaptchaMeta>;
-    const ref = decodeRef(`${meta.accountId}:${meta.teardownId}:${meta.version}`);
-    if (!ref?.version || typeof meta.channel !== 'string' || typeof meta.promptTs !== 'string')
-      return undefined;
-    return {
-      accountId: ref.accountId,
-      teardownId: ref.teardownId,
-      version: ref.version,
-      channel: meta.channel,
-      promptTs: meta.promptTs,
-    };
+    const parsed: unknown = JSON.parse(text);
+    if (!parsed || typeof parsed !== 'object') return undefined;
+    meta = parsed as Record<string, unknown>;
   } catch {
     return undefined;
   }
+  const { accountId, teardownId, version, challengeId, channel, promptTs } = meta;
+  if (typeof channel !== 'string' || typeof promptTs !== 'string' || typeof teardownId !== 'string') {
+    return undefined;
+  }
+  const place = { channel, promptTs };
+  // Exactly one of the two: a form naming both (or neither) was not made by this bot.
+  if (challengeId !== undefined) {
+    if (version !== undefined || typeof challengeId !== 'string' || challengeId === '') return undefined;
+    if (!isAccountId(accountId) || teardownId === '') return undefined;
+    return { accountId, teardownId, challengeId, ...place };
+  }
+  if (typeof version !== 'number') return undefined;
+  const ref = decodeRef(`${accountId}:${teardownId}:${version}`);
+  if (!ref?.version) return undefined;
+  return { accountId: ref.accountId, teardownId: ref.teardownId, version: ref.version, ...place };
 }

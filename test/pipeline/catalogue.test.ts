@@ -9,7 +9,7 @@ import {
   type StepName,
 } from '../../src/pipeline/catalogue';
 import { pipelineStepHandlers } from '../../src/pipeline/pipeline-worker';
-import { FakeOrganizations, MemoryCloseLedger } from '../support/fakes';
+import { FakeOrganizations, FakeRootAccess, MemoryCloseLedger } from '../support/fakes';
 
 // The step table of DESIGN.md ("The steps"), in its order, with the strategy and where each step runs.
 const DESIGN_TABLE: Array<[StepName, 'both' | 'close' | 'remove']> = [
@@ -192,7 +192,11 @@ describe('retryDelayMs', () => {
 describe('IMPLEMENTED_STEPS', () => {
   // The bot refuses a strategy up front from this list: it must be exactly what the pipeline worker runs.
   it('names exactly the steps the pipeline worker has handlers for', () => {
-    const handlers = pipelineStepHandlers({ orgs: new FakeOrganizations(), ledger: new MemoryCloseLedger() });
+    const handlers = pipelineStepHandlers({
+      orgs: new FakeOrganizations(),
+      ledger: new MemoryCloseLedger(),
+      rootAccess: new FakeRootAccess(),
+    });
     expect(Object.keys(handlers).sort()).toEqual([...IMPLEMENTED_STEPS.pipeline].sort());
   });
 });

@@ -110,7 +110,8 @@ it('fails a step no worker in this deployment can run, saying which', async () =
   await h.runAllTimers();
   expect(await h.runner.get(id as never)).toMatchObject({
     status: 'failed',
-    step: 'allow-password-recovery',
-    outcome: 'The step “Allow root password recovery” cannot run in this deployment yet.',
+    // allow-password-recovery runs in the pipeline; requesting the reset needs the browser worker.
+    step: 'request-reset',
+    outcome: 'The step “Request a root password reset” cannot run in this deployment yet.',
   });
 });

@@ -52,6 +52,20 @@ describe('Lambda bundles', () => {
     expect(inputsOf('bot', BOLT).length).toBeGreaterThan(0);
   });
 
+  it('give the browser worker puppeteer and its page flows, and keep the Lambda Chromium outside to be loaded at run time', () => {
+    expect(ENTRY_POINTS).toContain('browser');
+    expect(inputsOf('browser', /node_modules\/puppeteer-core\//).length).toBeGreaterThan(0);
+    expect(inputsOf('browser', /^src\/console\/flows\/sign-in\.ts$/)).toHaveLength(1);
+    expect(inputsOf('browser', /node_modules\/@sparticuz\/chromium\//)).toEqual([]);
+    // (ws is there: puppeteer speaks to Chromium over a WebSocket.)
+    expect(inputsOf('browser', /node_modules\/(@slack\/(bolt|socket-mode|oauth)|express)\//)).toEqual([]);
+    expect(inputsOf('browser', /^src\/bot\//)).toEqual([]);
+    // The pipeline cleans up the saved sessions but never drives a browser.
+    expect(inputsOf('pipeline', /node_modules\/puppeteer-core\/|^src\/console\/(flows|captcha)\//)).toEqual(
+      [],
+    );
+  });
+
   it('give the bot only the Bolt receiver Lambda uses, so its cold start skips Express, OAuth and Socket Mode', () => {
     expect(inputsOf('bot', /@slack\/bolt\/dist\/receivers\/AwsLambdaReceiver\.js$/)).toHaveLength(1);
     expect(

@@ -28,6 +28,7 @@ import {
   type QueuedHolder,
   queuePosition,
 } from '../../src/pipeline/ports/phone-line-leases';
+import type { RootAccess } from '../../src/pipeline/ports/root-access';
 import type { TeardownStore } from '../../src/pipeline/ports/teardown-store';
 import { newTeardown } from '../../src/pipeline/state';
 import type { StepContext } from '../../src/pipeline/step-handler';
@@ -97,6 +98,29 @@ export class FakeOrganizations implements Organizations {
     const account = this.accounts.get(accountId);
     if (answer.kind === 'accepted' && account) account.state = 'SUSPENDED';
     return answer;
+  }
+}
+
+/**
+ * IAM's centralized root access in memory: off unless a test turns it on (moto has none of these APIs, and an
+ * organization without it is the common case). Root login profiles are kept per account.
+ */
+export class FakeRootAccess implements RootAccess {
+  readonly calls: string[] = [];
+  /** Accounts whose root user has a login profile. */
+  readonly loginProfiles = new Set<string>();
+
+  constructor(public rootCredentialsManagement: 'on' | 'off' = 'off') {}
+
+  async rootCredentialsManagementOn() {
+    this.calls.push('ListOrganizationsFeatures');
+    return this.rootCredentialsManagement === 'on';
+  }
+  async allowPasswordRecovery(accountId: AccountId) {
+    this.calls.push(`CreateLoginProfile ${accountId}`);
+    if (this.loginProfiles.has(accountId)) return 'existed' as const;
+    this.loginProfiles.add(accountId);
+    return 'created' as const;
   }
 }
 

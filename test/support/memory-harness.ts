@@ -5,6 +5,7 @@ import type { DataPorts } from '../../src/pipeline/ports/data-ports';
 import type { StepHandler } from '../../src/pipeline/step-handler';
 import {
   FakeOrganizations,
+  FakeRootAccess,
   MemoryCaptchaChallenges,
   MemoryCloseLedger,
   MemoryPhoneLineLeases,
@@ -17,6 +18,8 @@ import { type RunnerRig, rigRunners } from './runner-rig';
 export interface MemoryHarness extends RunnerRig {
   ports: DataPorts & { teardowns: MemoryTeardownStore; orgs: FakeOrganizations };
   config: ReturnType<typeof loadConfig>;
+  /** Centralized root access, off until a test turns it on. */
+  rootAccess: FakeRootAccess;
   /** Sandbox accounts of the organization in memory. */
   accounts: { sandbox1: string; sandbox2: string };
   close(): Promise<void>;
@@ -46,6 +49,12 @@ export function createMemoryHarness(
     TEARDOWN_APPROVERS: APPROVER,
     ...options.env,
   });
-  const rig = rigRunners({ ports, config, ...(options.handlers ? { handlers: options.handlers } : {}) });
-  return { ...rig, ports, config, accounts, close: () => rig.stop() };
+  const rootAccess = new FakeRootAccess();
+  const rig = rigRunners({
+    ports,
+    config,
+    rootAccess,
+    ...(options.handlers ? { handlers: options.handlers } : {}),
+  });
+  return { ...rig, ports, config, rootAccess, accounts, close: () => rig.stop() };
 }

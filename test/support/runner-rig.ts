@@ -7,8 +7,10 @@ import { IMPLEMENTED_STEPS, STEPS, type StepName, type Worker } from '../../src/
 import { pipelineStepHandlers } from '../../src/pipeline/pipeline-worker';
 import type { DataPorts } from '../../src/pipeline/ports/data-ports';
 import type { TeardownNotice } from '../../src/pipeline/ports/notifier';
+import type { RootAccess } from '../../src/pipeline/ports/root-access';
 import { Runner } from '../../src/pipeline/runner';
 import type { StepHandler } from '../../src/pipeline/step-handler';
+import { FakeRootAccess } from './fakes';
 
 /**
  * What a process running these stand-in handlers can do: the pipeline's own steps plus the stand-ins, and the
@@ -54,9 +56,12 @@ export function rigRunners(options: {
   ports: DataPorts;
   config: Config;
   handlers?: Partial<Record<StepName, StepHandler>>;
+  /** Centralized root access; by default off (moto has none of its APIs). */
+  rootAccess?: RootAccess;
   startAt?: number;
 }): RunnerRig {
   const { ports, config } = options;
+  const rootAccess = options.rootAccess ?? new FakeRootAccess();
   let clock = options.startAt ?? Date.now();
   const now = () => clock;
   const notices: TeardownNotice[] = [];
@@ -83,7 +88,7 @@ export function rigRunners(options: {
       workerId,
       clock: now,
       random: () => 0.5,
-      handlers: { ...pipelineStepHandlers(ports), ...handlers },
+      handlers: { ...pipelineStepHandlers({ ...ports, rootAccess }), ...handlers },
     });
   primary = build('worker-1', options.handlers);
   const runner = primary;

@@ -2,11 +2,21 @@ import type { ModalView } from '@slack/types';
 import { STEPS } from '../../pipeline/catalogue';
 import type { Teardown } from '../../pipeline/model';
 import type { HumanChoice } from '../../pipeline/signals';
-import { ACTION, CAPTCHA_INPUT, type CaptchaMeta, encodeCaptchaMeta, encodeRef, VIEW } from '../ids';
+import {
+  ACTION,
+  CAPTCHA_INPUT,
+  type CaptchaMeta,
+  type ChallengeRef,
+  encodeCaptchaMeta,
+  encodeChallengeRef,
+  encodeRef,
+  VIEW,
+} from '../ids';
 import {
   accountLabel,
   button,
   confirm,
+  escapeMrkdwn,
   freeText,
   type MessageContent,
   mention,
@@ -36,11 +46,40 @@ export function captchaPrompt(t: Teardown): MessageContent {
   };
 }
 
-export function captchaAnswered(by: string, at: number): MessageContent {
+/** `by` is unknown when the browser worker saw an answer but not who gave it. */
+export function captchaAnswered(by: string | undefined, at: number): MessageContent {
+  const who = by ? ` by ${mention(by)}` : '';
   return {
     text: 'CAPTCHA answered',
-    blocks: [section(`:jigsaw: CAPTCHA answered by ${mention(by)} on ${slackDate(at)}.`)],
+    blocks: [section(`:jigsaw: CAPTCHA answered${who} on ${slackDate(at)}.`)],
   };
+}
+
+/**
+ * A CAPTCHA the browser worker holds its page open for: the answer goes to the challenge, not to a pipeline wait,
+ * so the button names the challenge.
+ */
+export function challengePrompt(ref: ChallengeRef, at: { stepTitle: string; until: number }): MessageContent {
+  const step = escapeMrkdwn(at.stepTitle);
+  return {
+    text: `A CAPTCHA at ${step} needs a person`,
+    blocks: [
+      section(
+        `:jigsaw: *A CAPTCHA needs a person* at ${step}. Read the picture above and press *Solve* before ${slackDate(at.until)}; the first answer counts.`,
+      ),
+      {
+        type: 'actions',
+        block_id: 'captcha',
+        elements: [button(ACTION.solve, 'Solve', encodeChallengeRef(ref), { style: 'primary' })],
+      },
+    ],
+  };
+}
+
+export function challengeExpired(): MessageContent {
+  return promptClosed(
+    ':hourglass: No one answered this CAPTCHA in time; the step goes on without an answer.',
+  );
 }
 
 export function captchaModal(meta: CaptchaMeta): ModalView {

@@ -28,6 +28,7 @@ import type { TeardownStore } from '../../../src/pipeline/ports/teardown-store';
 import { Runner } from '../../../src/pipeline/runner';
 import type { StepHandler } from '../../../src/pipeline/step-handler';
 import { createSlackNotifier } from '../../../src/slack/notifier';
+import { FakeRootAccess } from '../../support/fakes';
 import { resetMoto } from '../../support/moto-server';
 import { buildOrganization, type TestOrganization } from '../../support/organization';
 import { withStandIns } from '../../support/runner-rig';
@@ -152,7 +153,11 @@ export async function createBotHarness(options: BotHarnessOptions = {}): Promise
   const logger = createLogger('bot-test', { logLevel: 'ERROR' });
   const ports = awsDataPorts({ dynamodb, organizations, tableName, clock: now });
   const { capabilities, workers } = withStandIns(options.handlers);
-  const handlers = { ...pipelineStepHandlers(ports), ...options.handlers };
+  // moto has no centralized root access: the organization has it off.
+  const handlers = {
+    ...pipelineStepHandlers({ ...ports, rootAccess: new FakeRootAccess() }),
+    ...options.handlers,
+  };
   const dispatcher = new InProcessDispatcher(workers);
   let pipeline: Runner | undefined;
   const timers = new InProcessTimers(async ({ accountId }) => pipeline?.advance(accountId), {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { validateMessageBlocks, validateModalView } from '../../../sim/slack';
-import { ACTION } from '../../../src/slack/ids';
-import { captchaModal, captchaPrompt, humanPrompt } from '../../../src/slack/render/prompts';
+import { ACTION, decodeChallengeRef } from '../../../src/slack/ids';
+import {
+  captchaModal,
+  captchaPrompt,
+  challengeExpired,
+  challengePrompt,
+  humanPrompt,
+} from '../../../src/slack/render/prompts';
 import { json, NOW, summary, teardown } from '../support/teardown-fixture';
 
 describe('prompts and modals are valid Block Kit', () => {
@@ -36,5 +42,16 @@ describe('prompts and modals are valid Block Kit', () => {
         }),
       ),
     ).toEqual([]);
+  });
+
+  it('builds a challenge prompt whose Solve button names the challenge, and its modal', () => {
+    const ref = { accountId: summary.accountId, teardownId: 't-1', challengeId: 'ch-1' };
+    const prompt = challengePrompt(ref, { stepTitle: 'Request a root password reset', until: NOW + 60_000 });
+    expect(validateMessageBlocks(prompt.blocks)).toEqual([]);
+    const [solve] = prompt.blocks.flatMap((b) => (b.type === 'actions' ? b.elements : []));
+    expect(solve).toMatchObject({ action_id: ACTION.solve });
+    expect(decodeChallengeRef((solve as { value: string }).value)).toEqual(ref);
+    expect(validateMessageBlocks(challengeExpired().blocks)).toEqual([]);
+    expect(validateModalView(captchaModal({ ...ref, channel: 'C1', promptTs: '2.0' }))).toEqual([]);
   });
 });

@@ -1,0 +1,94 @@
+import type { Browser } from 'puppeteer-core';
+import { PageNotRecognisedError, TeardownError } from '../common/errors';
+import { STEPS, type StepName } from '../pipeline/catalogue';
+import { SIGNAL } from '../pipeline/signals';
+import type { StepContext, StepHandler, StepOutcome } from '../pipeline/step-handler';
+import { ConsoleSession } from './browser-session';
+import { type CaptchaChainDeps, CaptchaUnansweredError } from './captcha/solve-captcha';
+import type { FlowContext, FlowSettings } from './flows/flow-context';
+import { requestReset } from './flows/request-reset';
+import { setPassword } from './flows/set-password';
+import { signIn } from './flows/sign-in';
+import type { Artifacts, RootCredentials, SessionStore } from './ports';
+
+/** What the browser worker's steps use; the Lambda builds them once per container. */
+export interface BrowserStepPorts {
+  /** Starts Chromium (chromium.ts decides how). */
+  launch: () => Promise<Browser>;
+  artifacts: Artifacts;
+  sessions: SessionStore;
+  credentials: RootCredentials;
+  captcha: Omit<CaptchaChainDeps, 'logger' | 'artifacts' | 'run'>;
+  settings: FlowSettings;
+}
+
+type Flow = (session: ConsoleSession, flow: FlowContext) => Promise<StepOutcome>;
+
+/** The steps the browser Lambda runs (IMPLEMENTED_STEPS.browser names them for the other Lambdas). */
+export function browserStepHandlers(ports: BrowserStepPorts): Partial<Record<StepName, StepHandler>> {
+  return {
+    // A reset and the reset link start from a signed-out browser; signing in picks up a saved session.
+    'request-reset': browserStep(ports, 'request-reset', requestReset, { restoreSession: false }),
+    'set-password': browserStep(ports, 'set-password', setPassword, { restoreSession: false }),
+    'sign-in': browserStep(ports, 'sign-in', signIn, { restoreSession: true }),
+  };
+}
+
+/**
+ * One browser step: Chromium started, the flow run, and closed again on every path. A page the flow does not
+ * know (or a CAPTCHA no one answered) becomes a wait for a person, with the masked screenshot and the scrubbed
+ * HTML kept; anything else is an error the runner retries.
+ */
+function browserStep(
+  ports: BrowserStepPorts,
+  step: StepName,
+  flow: Flow,
+  options: { restoreSession: boolean },
+): StepHandler {
+  return {
+    async run(ctx: StepContext): Promise<StepOutcome> {
+      const { teardown, logger } = ctx;
+      const email = teardown.summary?.email;
+      if (!email) throw new TeardownError('STEP_FAILED', 'The account summary has no root email address.');
+      const session = await ConsoleSession.open(ports.launch, teardown, {
+        artifacts: ports.artifacts,
+        sessions: ports.sessions,
+        logger,
+        step,
+      });
+      try {
+        if (options.restoreSession) await session.restoreSession();
+        return await flow(session, {
+          teardown,
+          stepTitle: STEPS[step].title,
+          email,
+          credentials: ports.credentials,
+          captcha: { ...ports.captcha, artifacts: ports.artifacts, logger, run: {} },
+          settings: ports.settings,
+          logger,
+          now: () => Date.now(),
+          solvers: [],
+        });
+      } catch (error) {
+        if (error instanceof PageNotRecognisedError || error instanceof CaptchaUnansweredError) {
+          const screenshot = await session.surprise(error.message);
+          logger.warn('browser step needs a person', {
+            step,
+            reason: error.message,
+            refused: session.refused,
+          });
+          return {
+            type: 'await',
+            signal: SIGNAL.human,
+            reason: `${error.message} Look at the page: Done if you finished this step by hand, Retry to run it again, Abort to stop.`,
+            ...(screenshot ? { screenshot } : {}),
+          };
+        }
+        await session.surprise(`${STEPS[step].title} failed`);
+        throw error;
+      } finally {
+        await session.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Page } from 'puppeteer-core';
+import type { AccountId } from '../../common/account-id';
+import { PageNotRecognisedError, TeardownError } from '../../common/errors';
+import type { SlackPlacement } from '../../pipeline/model';
+import type { CaptchaChallenges } from '../../pipeline/ports/captcha-challenges';
+import { artifactKey } from '../adapters/s3-artifacts';
+import type { Artifacts, CaptchaPrompter, CaptchaSolver, SolverFailure } from '../ports';
+import { captureCaptcha, requestNewPicture, submitAnswer, verdict } from './captcha-widget';
+
+/** No one answered a CAPTCHA in time: the step waits for a person's Done / Retry / Abort instead. */
+export class CaptchaUnansweredError extends TeardownError {
+  constructor(message: string) {
+    super('STEP_FAILED', message);
+  }
+}
+
+export interface CaptchaChainDeps {
+  /** The solver service; absent when no key is configured (people answer every CAPTCHA then). */
+  solver?: CaptchaSolver;
+  challenges: CaptchaChallenges;
+  prompter: CaptchaPrompter;
+  artifacts: Artifacts;
+  logger: Logger;
+  settings: {
+    /** Answers of the solver service the page may reject before people are asked. */
+    solverAttempts: number;
+    /** How long one solve may take. */
+    solverTimeoutMs: number;
+    /** How long people may take for one picture (the browser keeps the page open meanwhile). */
+    humanWaitMs: number;
+    /** How often the challenge store is read while people answer. */
+    humanPollMs: number;
+    /** How long the page may take to take or refuse an answer. */
+    verdictTimeoutMs: number;
+  };
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /**
+   * What this run learned about the solver service: out of money, down or too slow once means people answer
+   * the run's later CAPTCHAs without asking it again.
+   */
+  run?: { solverUnavailable?: SolverFailure };
+}
+
+export interface CaptchaOwner {
+  accountId: AccountId;
+  teardownId: string;
+  slack?: SlackPlacement;
+  stepTitle: string;
+}
+
+/** Who solved the CAPTCHA in the end, for the step's note. */
+export type Solver = '2captcha' | { person: string };
+
+// Solver service answers are kept short and case-sensitive: AWS's pictures have 6 characters.
+const ANSWER_LENGTH = { minLength: 4, maxLength: 10 };
+
+/**
+ * Solves the CAPTCHA on the page: the solver service first (a rejected answer is reported and another picture
+ * tried, up to `solverAttempts`), then the people in the thread, who get the same page's picture while this
+ * browser keeps it open; the first valid answer in the challenge store wins. Throws CaptchaUnansweredError when
+ * no one answered in time.
+ */
+export async function solveCaptcha(page: Page, owner: CaptchaOwner, deps: CaptchaChainDeps): Promise<Solver> {
+  const now = deps.now ?? Date.now;
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const { settings, logger } = deps;
+
+  const current = async () => {
+    const shown = await captureCaptcha(page, settings.verdictTimeoutMs);
+    if (!shown) throw new PageNotRecognisedError('A CAPTCHA was announced but I could not find its picture.');
+    return shown;
+  };
+
+  if (deps.solver && !deps.run?.solverUnavailable) {
+    let serviceOut = false;
+    for (let attempt = 1; attempt <= settings.solverAttempts && !serviceOut; attempt++) {
+      const { widget, png } = await current();
+      const result = await deps.solver.solve(png, {
+        deadlineAt: now() + settings.solverTimeoutMs,
+        ...ANSWER_LENGTH,
+      });
+      if (!result.ok) {
+        logger.warn('captcha solver gave no answer', {
+          failure: result.failure,
+          detail: result.detail,
+          attempt,
+        });
+        // Unreadable or busy: another picture may do. Out of money, broken or too slow: people take over now.
+        if (result.failure === 'unsolvable' || result.failure === 'no-slot') {
+          if (!(await requestNewPicture(page, widget))) serviceOut = true;
+          continue;
+        }
+        serviceOut = true;
+        if (deps.run) deps.run.solverUnavailable = result.failure;
+        break;
+      }
+      await submitAnswer(page, widget, result.answer);
+      const seen = await verdict(page, widget, settings.verdictTimeoutMs);
+      if (seen === 'accepted') {
+        await deps.solver.reportCorrect(result.taskId);
+        return '2captcha';
+      }
+      await deps.solver.reportIncorrect(result.taskId);
+      logger.info('captcha answer rejected by the page', { attempt });
+    }
+  }
+
+  // People: one challenge per picture, until one is taken or no one answers in time.
+  for (;;) {
+    const { widget, png } = await current();
+    const id = randomUUID();
+    const createdAt = now();
+    const expiresAt = createdAt + settings.humanWaitMs;
+    const imageRef = await deps.artifacts.put(
+      artifactKey(owner, 'captcha', `${id}.png`, createdAt),
+      png,
+      'image/png',
+    );
+    await deps.challenges.open({
+      id,
+      accountId: owner.accountId,
+      teardownId: owner.teardownId,
+      imageRef,
+      createdAt,
+      expiresAt,
+    });
+    await deps.prompter.ask({
+      accountId: owner.accountId,
+      teardownId: owner.teardownId,
+      challengeId: id,
+      png,
+      until: expiresAt,
+      ...(owner.slack ? { slack: owner.slack } : {}),
+      stepTitle: owner.stepTitle,
+    });
+    let answer: { text: string; by: string } | undefined;
+    while (now() < expiresAt) {
+      const challenge = await deps.challenges.get(id);
+      if (challenge?.answer && challenge.answeredBy) {
+        answer = { text: challenge.answer, by: challenge.answeredBy };
+        break;
+      }
+      await sleep(Math.min(settings.humanPollMs, Math.max(0, expiresAt - now())));
+    }
+    await deps.challenges.close(id);
+    if (!answer) {
+      await deps.prompter.finished({ challengeId: id, outcome: 'expired' });
+      throw new CaptchaUnansweredError('No one answered the CAPTCHA in time.');
+    }
+    await deps.prompter.finished({ challengeId: id, outcome: 'answered', by: answer.by });
+    await submitAnswer(page, widget, answer.text);
+    if ((await verdict(page, widget, settings.verdictTimeoutMs)) === 'accepted') return { person: answer.by };
+    logger.info('captcha answer from a person rejected by the page');
+  }
+}

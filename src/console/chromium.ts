@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import puppeteer, { type Browser } from 'puppeteer-core';
+import { ConfigError } from '../common/errors';
+
+// The one place that decides how Chromium starts: the Lambda build of @sparticuz/chromium in Lambda, the machine's
+// Chromium elsewhere; and, only when the simulator-mode variables are both set, every host mapped to the
+// simulator with its one certificate key trusted.
+
+type Env = Record<string, string | undefined>;
+
+/** Simulator mode: exactly DESIGN.md's two variables, both or neither. */
+export interface SimulatorMode {
+  /** host:port every AWS host is mapped to. */
+  address: string;
+  /** base64 SHA-256 of the simulator's certificate key (SPKI), the only one trusted beyond the system's. */
+  spki: string;
+}
+
+export function simulatorMode(env: Env = process.env): SimulatorMode | undefined {
+  const address = env.CONSOLE_SIM_ADDRESS?.trim();
+  const spki = env.CONSOLE_SIM_SPKI?.trim();
+  if (!address && !spki) return undefined;
+  const problems: Array<{ variable: string; problem: string }> = [];
+  if (!address || !/^[\w.-]+:\d{1,5}$/.test(address))
+    problems.push({ variable: 'CONSOLE_SIM_ADDRESS', problem: 'CONSOLE_SIM_ADDRESS must be host:port' });
+  if (!spki || !/^[A-Za-z0-9+/]{43}=$/.test(spki))
+    problems.push({
+      variable: 'CONSOLE_SIM_SPKI',
+      problem: 'CONSOLE_SIM_SPKI must be the base64 SHA-256 of the simulator certificate key',
+    });
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { address: address as string, spki: spki as string };
+}
+
+/** The machine's Chromium, where Debian (or a CHROMIUM_PATH) puts it. */
+function localChromium(env: Env): string {
+  const candidates = [
+    env.CHROMIUM_PATH,
+    '/usr/bin/chromium',
+    '/usr/lib/chromium/chromium',
+    '/usr/bin/chromium-browser',
+  ];
+  const found = candidates.find((path): path is string => Boolean(path) && existsSync(path as string));
+  if (!found) {
+    throw new ConfigError([
+      {
+        variable: 'CHROMIUM_PATH',
+        problem: "no Chromium found: install Debian's chromium or set CHROMIUM_PATH",
+      },
+    ]);
+  }
+  return found;
+}
+
+const COMMON_ARGS = [
+  // Root in a container (and Lambda) has no user namespaces for Chromium's sandbox.
+  '--no-sandbox',
+  '--disable-dev-shm-usage',
+  '--no-first-run',
+  '--no-default-browser-check',
+  '--disable-extensions',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--metrics-recording-only',
+  '--mute-audio',
+  '--lang=en-US',
+];
+
+/** The flags that make simulator mode: the mapping and the one extra key trusted. Never set otherwise. */
+export function simulatorArgs(sim: SimulatorMode): string[] {
+  return [`--host-resolver-rules=MAP * ${sim.address}`, `--ignore-certificate-errors-spki-list=${sim.spki}`];
+}
+
+export async function launchChromium(env: Env = process.env): Promise<Browser> {
+  const sim = simulatorMode(env);
+  const extra = sim ? simulatorArgs(sim) : [];
+  const inLambda = Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && !env.CHROMIUM_PATH;
+  if (inLambda) {
+    // Loaded only here: it unpacks ~200 MB into /tmp on first use, which the local path never needs.
+    const { default: chromium } = await import('@sparticuz/chromium');
+    return puppeteer.launch({
+      executablePath: await chromium.executablePath(),
+      args: [...chromium.args, ...COMMON_ARGS, ...extra],
+      headless: true,
+      defaultViewport: { width: 1280, height: 900 },
+    });
+  }
+  return puppeteer.launch({
+    executablePath: localChromium(env),
+    args: [...COMMON_ARGS, ...extra],
+    headless: true,
+    defaultViewport: { width: 1280, height: 900 },
+  });
+}

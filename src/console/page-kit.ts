@@ -1,0 +1,154 @@
+import type { ElementHandle, Frame, Page } from 'puppeteer-core';
+import { PageNotRecognisedError } from '../common/errors';
+import {
+  dismissCookieBanner,
+  type ElementSpec,
+  findElement,
+  maskSecrets,
+  type PageSigns,
+  scrubbedHtml,
+  signsHold,
+  unmaskSecrets,
+} from './in-page';
+
+export type { ElementSpec, PageSigns };
+
+/** One kind of page a flow knows, by its signs. */
+export interface PageKind<K extends string = string> {
+  kind: K;
+  signs: PageSigns;
+}
+
+// Bundlers may wrap functions with a naming helper (`__name`) that does not exist in the page: the wrapper
+// defines a no-op one, and `findElement` for the functions that look elements up.
+function script(fn: (...args: never[]) => unknown, ...args: unknown[]): string {
+  const list = args.map((a) => (a === findElement ? 'findElement' : JSON.stringify(a))).join(', ');
+  return `(() => { const __name = (f) => f; const findElement = ${findElement.toString()}; return (${fn.toString()})(${list}); })()`;
+}
+
+/** Runs one of the in-page functions in a frame. */
+export function runInFrame<T>(frame: Frame, fn: (...args: never[]) => T, ...args: unknown[]): Promise<T> {
+  return frame.evaluate(script(fn, ...args)) as Promise<T>;
+}
+
+const isGoneContext = (error: unknown) =>
+  error instanceof Error &&
+  /Execution context was destroyed|Cannot find context|detached|Target closed|navigat/i.test(error.message);
+
+/**
+ * Waits until the page is one of `kinds` (the first in order whose signs hold) and says which, or throws
+ * PageNotRecognisedError at the deadline. Condition polling in the page, never a fixed sleep; a cookie banner in
+ * the way is accepted on the way.
+ */
+export async function recognise<K extends string>(
+  page: Page,
+  kinds: readonly PageKind<K>[],
+  options: { timeoutMs: number; expecting: string },
+): Promise<K> {
+  const deadline = Date.now() + options.timeoutMs;
+  const signs = kinds.map((k) => k.signs);
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) break;
+    try {
+      await runInFrame(page.mainFrame(), dismissCookieBanner);
+      const handle = await page.mainFrame().waitForFunction(
+        `(() => { const __name = (f) => f; const findElement = ${findElement.toString()}; const holds = ${signsHold.toString()};
+          const all = ${JSON.stringify(signs)}; const i = all.findIndex((s) => holds(s, findElement)); return i >= 0 ? i + 1 : 0; })()`,
+        { polling: 100, timeout: left },
+      );
+      const index = (await handle.jsonValue()) as number;
+      await handle.dispose();
+      const found = kinds[index - 1];
+      if (found) return found.kind;
+    } catch (error) {
+      if (isGoneContext(error)) continue;
+      if (error instanceof Error && error.name === 'TimeoutError') break;
+      throw error;
+    }
+  }
+  throw new PageNotRecognisedError(
+    `The page at ${where(page)} is not one I know (expected ${options.expecting}).`,
+  );
+}
+
+/** The page's address for people: host and path, no query (tokens live there). */
+export function where(page: Page): string {
+  try {
+    const url = new URL(page.url());
+    return `${url.host}${url.pathname}`;
+  } catch {
+    return 'an unknown address';
+  }
+}
+
+/** Waits for an element by meaning in `frame` (default: the main frame), up to the deadline. */
+export async function waitForElement(
+  page: Page,
+  spec: ElementSpec,
+  options: { timeoutMs: number; what: string; frame?: Frame },
+): Promise<ElementHandle<Element>> {
+  const frame = options.frame ?? page.mainFrame();
+  const deadline = Date.now() + options.timeoutMs;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) break;
+    try {
+      const handle = await frame.waitForFunction(script(findElement, spec), { polling: 100, timeout: left });
+      const element = handle.asElement();
+      if (element) return element as ElementHandle<Element>;
+      await handle.dispose();
+    } catch (error) {
+      if (isGoneContext(error)) continue;
+      if (error instanceof Error && error.name === 'TimeoutError') break;
+      throw error;
+    }
+  }
+  throw new PageNotRecognisedError(`I could not find ${options.what} on the page at ${where(page)}.`);
+}
+
+/** The element now, or undefined: for optional parts of a page (a skip button, a root-user choice). */
+export async function findNow(frame: Frame, spec: ElementSpec): Promise<ElementHandle<Element> | undefined> {
+  const handle = await frame.evaluateHandle(script(findElement, spec));
+  const element = handle.asElement();
+  if (element) return element as ElementHandle<Element>;
+  await handle.dispose();
+  return undefined;
+}
+
+/** Clicks like a person: a banner over the page is accepted first, the element scrolled into view. */
+export async function press(page: Page, element: ElementHandle<Element>): Promise<void> {
+  await runInFrame(page.mainFrame(), dismissCookieBanner);
+  await element.click();
+}
+
+/** Replaces a field's value by typing (pages listen to key events). The value is never logged. */
+export async function fill(page: Page, element: ElementHandle<Element>, value: string): Promise<void> {
+  await runInFrame(page.mainFrame(), dismissCookieBanner);
+  await element.click({ count: 3 });
+  await element.evaluate((el) => {
+    (el as unknown as { value: string }).value = '';
+  });
+  await element.type(value);
+}
+
+/** Every frame of the page (cross-origin ones included), main frame first. */
+export function allFrames(page: Page): Frame[] {
+  return page.frames();
+}
+
+/** Masks secrets in every frame, runs `take`, then takes the masks away again. */
+export async function withSecretsMasked<T>(page: Page, take: () => Promise<T>): Promise<T> {
+  const frames = allFrames(page);
+  await Promise.all(frames.map((f) => runInFrame(f, maskSecrets).catch(() => 0)));
+  try {
+    return await take();
+  } finally {
+    await Promise.all(frames.map((f) => runInFrame(f, unmaskSecrets).catch(() => undefined)));
+  }
+}
+
+/** The main document's HTML with typed values, scripts, secret texts and link tokens removed. */
+export function pageHtml(page: Page): Promise<string> {
+  return runInFrame(page.mainFrame(), scrubbedHtml);
+}

@@ -1,0 +1,135 @@
+// The bundled browser Lambda as deployed: real SDK clients against moto, real Chromium against the console
+// simulator (simulator mode by its two variables only), 2captcha's stand-in by TWOCAPTCHA_URL, Slack's by
+// SLACK_API_URL, the hand-on to the pipeline by Invoke against a loopback stand-in.
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { type CaptchaSim, startCaptchaSim } from '../../sim/captcha';
+import { type ConsoleSim, seedFromOrganizations, startConsoleSim } from '../../sim/console';
+import { type SlackSim, startSlackSim } from '../../sim/slack';
+import { createStateTable } from '../../src/pipeline/adapters/dynamodb/state-table';
+import { StateTable } from '../../src/pipeline/adapters/dynamodb/table';
+import { DynamoTeardownStore } from '../../src/pipeline/adapters/dynamodb/teardown-store';
+import { newTeardown } from '../../src/pipeline/state';
+import { deployedEnvironment, importBundledLambda } from '../support/deployed-lambda';
+import { startLambdaCapture } from '../support/lambda-capture';
+import { buildOrganization, type TestOrganization } from '../support/organization';
+
+type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
+let handler: Handler;
+let capture: Awaited<ReturnType<typeof startLambdaCapture>>;
+let slack: SlackSim;
+let sim: ConsoleSim;
+let captcha: CaptchaSim;
+let org: TestOrganization;
+let store: DynamoTeardownStore;
+const s3 = new S3Client({ forcePathStyle: true });
+const tableName = `teardown-${randomUUID().slice(0, 8)}`;
+const bucket = `artifacts-${randomUUID().slice(0, 8)}`;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  capture = await startLambdaCapture();
+  slack = await startSlackSim({ botToken: 'xoxb-1-2-browser' });
+  sim = await startConsoleSim({ captcha: 'always' });
+  captcha = await startCaptchaSim({
+    clientKey: 'deployed-2captcha-key',
+    answerFor: () => sim.latestCaptchaAnswer(),
+  });
+  const dynamodb = new DynamoDBClient({});
+  const orgs = new OrganizationsClient({});
+  org = await buildOrganization(orgs);
+  await seedFromOrganizations(sim, orgs);
+  await createStateTable(dynamodb, tableName);
+  store = new DynamoTeardownStore(new StateTable(dynamodb, tableName));
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await new SecretsManagerClient({}).send(
+    new CreateSecretCommand({ Name: 'sandbox-teardown/2captcha', SecretString: 'deployed-2captcha-key' }),
+  );
+  Object.assign(process.env, {
+    ...deployedEnvironment({
+      tableName,
+      allowedOus: org.ous.sandbox,
+      lambdaEndpoint: capture.endpoint,
+      slackApiUrl: slack.apiUrl,
+      botToken: 'xoxb-1-2-browser',
+    }),
+    ARTIFACTS_BUCKET: bucket,
+    TWOCAPTCHA_SECRET: 'sandbox-teardown/2captcha',
+    TWOCAPTCHA_URL: captcha.url,
+    CONSOLE_SIM_ADDRESS: sim.address,
+    CONSOLE_SIM_SPKI: sim.spki,
+    AWS_S3_FORCE_PATH_STYLE: 'true',
+  });
+  ({ handler } = await importBundledLambda<{ handler: Handler }>('browser'));
+}, 60_000);
+
+afterAll(async () => {
+  await capture.stop();
+  await Promise.allSettled([slack.close(), sim.close(), captcha.close()]);
+  process.env = savedEnv;
+});
+
+it('runs the teardown’s browser step, shows it in the thread, keeps the screenshot and hands on to the pipeline', async () => {
+  const account = org.accounts.sandbox1;
+  const web = new WebClient('xoxb-1-2-browser', { slackApiUrl: slack.apiUrl });
+  const posted = await web.chat.postMessage({ channel: 'C0REQUESTS', text: 'request' });
+  const { next, event } = newTeardown({
+    accountId: account.id,
+    teardownId: 't-browser',
+    strategy: 'remove',
+    requester: 'UREQUESTER1',
+    now: Date.now(),
+  });
+  await store.create(
+    {
+      ...next,
+      step: 'request-reset',
+      approver: 'UAPPROVER1',
+      slack: { channel: 'C0REQUESTS', requestTs: posted.ts, threadTs: posted.ts, statusTs: posted.ts },
+      summary: {
+        accountId: account.id,
+        name: account.name,
+        email: account.email,
+        ouPath: 'Root / Sandbox',
+        parentId: org.ous.sandbox,
+        joinedAt: account.joinedAt,
+        state: 'ACTIVE',
+      },
+    },
+    event,
+  );
+
+  expect(
+    await handler({ action: 'advance', accountId: account.id, teardownId: 't-browser', worker: 'browser' }),
+  ).toMatchObject({
+    ran: true,
+    step: 'request-reset',
+  });
+  expect(await store.get(account.id)).toMatchObject({ step: 'await-reset-mail', stepStatus: 'pending' });
+  expect(capture.invokes.at(-1)).toEqual({
+    functionName: 'sandbox-teardown-pipeline',
+    invocationType: 'Event',
+    payload: { action: 'advance', accountId: account.id, teardownId: 't-browser', worker: 'pipeline' },
+  });
+  // 2captcha's stand-in read both CAPTCHAs with the key from Secrets Manager.
+  expect(captcha.reports().filter((r) => r.kind === 'correct')).toHaveLength(2);
+  expect(sim.mails().filter((m) => m.kind === 'reset' && m.to === account.email)).toHaveLength(1);
+  // The thread has the step's screenshot; the bucket has it too.
+  expect(slack.files.map((f) => f.filename)).toEqual([
+    expect.stringMatching(/request-reset-reset-requested\.png$/),
+  ]);
+  const { Contents } = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+  expect(Contents?.map((o) => o.Key)).toEqual([
+    expect.stringMatching(/^teardowns\/\d{12}\/t-browser\/.*\.png$/),
+  ]);
+});
+
+it('drops anything but a browser step', async () => {
+  expect(await handler({ action: 'sweep' })).toEqual({ error: 'not a browser step', action: 'sweep' });
+  expect(await handler({ action: 'advance', accountId: '12' })).toMatchObject({ error: 'malformed event' });
+});

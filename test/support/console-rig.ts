@@ -1,0 +1,191 @@
+// The browser worker's outside world for one test file: the console simulator (HTTPS, real AWS host names mapped
+// to it), the 2captcha stand-in answering from the simulator's own record, and the AWS parts on moto.
+import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { type CaptchaSim, startCaptchaSim } from '../../sim/captcha';
+import { type ConsoleSim, type ConsoleSimOptions, startConsoleSim } from '../../sim/console';
+import type { AccountId } from '../../src/common/account-id';
+import { createLogger } from '../../src/common/logger';
+import { S3Artifacts } from '../../src/console/adapters/s3-artifacts';
+import { SecretsManagerRootCredentials } from '../../src/console/adapters/secrets-manager-root-credentials';
+import { SecretsManagerSessionStore } from '../../src/console/adapters/secrets-manager-session-store';
+import type { BrowserStepPorts } from '../../src/console/browser-steps';
+import { TwoCaptchaSolver } from '../../src/console/captcha/two-captcha';
+import { launchChromium } from '../../src/console/chromium';
+import type { CaptchaPrompter } from '../../src/console/ports';
+import type { StepName } from '../../src/pipeline/catalogue';
+import type { Teardown } from '../../src/pipeline/model';
+import type { CaptchaChallenges } from '../../src/pipeline/ports/captcha-challenges';
+import { teardownAt } from './fakes';
+
+export const TWOCAPTCHA_KEY = 'test-2captcha-key';
+
+/** Prompts the browser worker posted for people, in order (a stand-in for the Slack thread). */
+export class RecordingPrompter implements CaptchaPrompter {
+  readonly asked: Array<Parameters<CaptchaPrompter['ask']>[0]> = [];
+  readonly finishedWith: Array<Parameters<CaptchaPrompter['finished']>[0]> = [];
+  private readonly waiters: Array<() => void> = [];
+  async ask(request: Parameters<CaptchaPrompter['ask']>[0]): Promise<void> {
+    this.asked.push(request);
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+  async finished(request: Parameters<CaptchaPrompter['finished']>[0]): Promise<void> {
+    this.finishedWith.push(request);
+  }
+  /** Resolves once `count` prompts were posted. */
+  async askedAtLeast(count: number): Promise<void> {
+    while (this.asked.length < count) await new Promise<void>((resolve) => this.waiters.push(resolve));
+  }
+}
+
+export interface ConsoleRig {
+  sim: ConsoleSim;
+  captcha: CaptchaSim;
+  /** The two simulator-mode variables, exactly as DESIGN.md names them. */
+  simEnv: { CONSOLE_SIM_ADDRESS: string; CONSOLE_SIM_SPKI: string };
+  ports: BrowserStepPorts;
+  credentials: SecretsManagerRootCredentials;
+  sessions: SecretsManagerSessionStore;
+  s3: S3Client;
+  bucket: string;
+  prompter: CaptchaPrompter;
+  /** The bodies of the artifacts kept for a teardown whose keys end with `suffix` (.png, .html), oldest first. */
+  artifactsOf(teardownId: string, suffix: string): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function startConsoleRig(options: {
+  challenges: CaptchaChallenges;
+  prompter?: CaptchaPrompter;
+  sim?: ConsoleSimOptions;
+  pageTimeoutMs?: number;
+  humanWaitMs?: number;
+}): Promise<ConsoleRig> {
+  const sim = await startConsoleSim({ captcha: 'never', ...options.sim });
+  // The stand-in "workers" read the picture the way a person would: here, from the simulator's own record.
+  const captcha = await startCaptchaSim({
+    clientKey: TWOCAPTCHA_KEY,
+    answerFor: () => sim.latestCaptchaAnswer(),
+  });
+  const simEnv = { CONSOLE_SIM_ADDRESS: sim.address, CONSOLE_SIM_SPKI: sim.spki };
+  const s3 = new S3Client({ forcePathStyle: true });
+  const bucket = `artifacts-${Math.random().toString(36).slice(2, 10)}`;
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const secrets = new SecretsManagerClient({});
+  const credentials = new SecretsManagerRootCredentials(secrets, { prefix: 'sandbox-teardown-test' });
+  const sessions = new SecretsManagerSessionStore(secrets, { prefix: 'sandbox-teardown-test' });
+  const prompter = options.prompter ?? new RecordingPrompter();
+  const ports: BrowserStepPorts = {
+    launch: () => launchChromium({ ...process.env, ...simEnv }),
+    artifacts: new S3Artifacts(s3, bucket),
+    sessions,
+    credentials,
+    captcha: {
+      // Polls 2captcha at a test pace; the service itself asks for 5 s between polls.
+      solver: new TwoCaptchaSolver({
+        baseUrl: captcha.url,
+        apiKey: TWOCAPTCHA_KEY,
+        pollIntervalMs: 50,
+        firstPollAfterMs: 0,
+        logger: createLogger('two-captcha', { logLevel: 'ERROR' }),
+      }),
+      challenges: options.challenges,
+      prompter,
+      settings: {
+        solverAttempts: 3,
+        solverTimeoutMs: 10_000,
+        humanWaitMs: options.humanWaitMs ?? 60_000,
+        humanPollMs: 100,
+        verdictTimeoutMs: 10_000,
+      },
+    },
+    settings: { pageTimeoutMs: options.pageTimeoutMs ?? 15_000 },
+  };
+  return {
+    sim,
+    captcha,
+    simEnv,
+    ports,
+    credentials,
+    sessions,
+    s3,
+    bucket,
+    prompter,
+    async artifactsOf(teardownId, suffix) {
+      const { Contents } = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: 'teardowns/' }));
+      const keys = (Contents ?? [])
+        .map((o) => o.Key ?? '')
+        .filter((k) => k.split('/')[2] === teardownId && k.endsWith(suffix))
+        .sort();
+      return Promise.all(
+        keys.map(async (Key) => {
+          const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key }));
+          return (await object.Body?.transformToString('latin1')) ?? '';
+        }),
+      );
+    },
+    async close() {
+      await Promise.allSettled([sim.close(), captcha.close()]);
+    },
+  };
+}
+
+/** The reset link of the newest reset mail to `email`, decoded from its quoted-printable text part. */
+export function resetLinkFrom(sim: ConsoleSim, email: string): string {
+  const mail = [...sim.mails()]
+    .reverse()
+    .find((m) => m.kind === 'reset' && m.to.toLowerCase() === email.toLowerCase());
+  if (!mail) throw new Error(`no reset mail to ${email}`);
+  const decoded = mail.raw
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  const link = /https:\/\/signin\.aws\.amazon\.com\/resetpassword\?[^\s"<>]+/.exec(decoded)?.[0];
+  if (!link) throw new Error('the reset mail has no link');
+  return link;
+}
+
+/** The code of the newest sign-in code mail to `email`. */
+export function signInCodeFrom(sim: ConsoleSim, email: string): string {
+  const mail = [...sim.mails()]
+    .reverse()
+    .find((m) => m.kind === 'sign-in-code' && m.to.toLowerCase() === email.toLowerCase());
+  if (!mail) throw new Error(`no sign-in code mail to ${email}`);
+  const body = mail.raw
+    .split(/\r?\n\r?\n/)
+    .slice(1)
+    .join('\n');
+  const code = /\b(\d{6})\b/.exec(body)?.[1];
+  if (!code) throw new Error('the sign-in code mail has no code');
+  return code;
+}
+
+/** A remove teardown of `account` at a browser step, as the runner hands it to the step's handler. */
+export function teardownAtBrowserStep(
+  step: StepName,
+  account: { id: AccountId; email: string },
+  changes: Partial<Teardown> = {},
+): Teardown {
+  return teardownAt(step, account.id, {
+    strategy: 'remove',
+    summary: {
+      accountId: account.id,
+      name: `sandbox-${account.id.slice(-4)}`,
+      email: account.email,
+      ouPath: 'Root / Sandbox',
+      parentId: 'ou-sbx',
+      joinedAt: undefined,
+      state: 'ACTIVE',
+    },
+    ...changes,
+  });
+}
+
+/** Fresh account ids and root emails for tests that add accounts to the simulator one test at a time. */
+export function accountSeries(label: string, prefix: string) {
+  let n = 0;
+  return () => {
+    n += 1;
+    const id = `${prefix}${String(n).padStart(12 - prefix.length, '0')}` as AccountId;
+    return { n, id, email: `${label}-${n}@sandboxes.example.com` };
+  };
+}
