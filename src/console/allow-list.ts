@@ -20,6 +20,21 @@ const RESOURCE_HOSTS: readonly RegExp[] = [
   /^(?:[a-z0-9-]+\.)*awsstatic\.com$/,
 ];
 
+/**
+ * The same hosts as name patterns for Chromium's own resolver: every other name fails to resolve there, so what
+ * request interception cannot see (pop-ups, service workers, Chromium's background traffic) cannot leave either.
+ * Broader than the patterns above (any sub-domain); the interception applies the exact ones.
+ */
+export const RESOLVABLE_HOSTS: readonly string[] = [
+  'signin.aws.amazon.com',
+  '*.signin.aws.amazon.com',
+  'console.aws.amazon.com',
+  '*.console.aws.amazon.com',
+  'portal.aws.amazon.com',
+  'opfcaptcha-prod.s3.amazonaws.com',
+  '*.awsstatic.com',
+];
+
 /** Schemes a page builds in memory; nothing travels over the network for them. */
 const LOCAL_SCHEMES = new Set(['data:', 'blob:', 'about:']);
 

@@ -55,8 +55,21 @@ export class ConsoleSession {
     }
   }
 
-  /** Request interception: pages may only be AWS's, their parts only AWS's and the CAPTCHA's. */
+  /**
+   * Request interception: pages may only be AWS's, their parts only AWS's and the CAPTCHA's. No flow opens a
+   * second window: any other page in this context (a pop-up, a link with a target) is closed as it appears.
+   */
   private async guard(): Promise<void> {
+    this.context.on('targetcreated', (target) => {
+      if (target.type() !== 'page') return;
+      void target.page().then((other) => {
+        if (other && other !== this.page) {
+          this.refused.push(describeUrl(target.url()));
+          this.deps.logger.warn('second window closed', { url: describeUrl(target.url()) });
+          void other.close().catch(() => undefined);
+        }
+      });
+    });
     await this.page.setRequestInterception(true);
     this.page.on('request', (request: HTTPRequest) => {
       if (request.isInterceptResolutionHandled()) return;

@@ -19,6 +19,8 @@ export interface BrowserStepPorts {
   sessions: SessionStore;
   credentials: RootCredentials;
   captcha: Omit<CaptchaChainDeps, 'logger' | 'artifacts' | 'run'>;
+  /** When the current invocation must have its outcome ready (epoch ms; Lambda's time limit), if any. */
+  stopBy?: () => number | undefined;
   settings: FlowSettings;
 }
 
@@ -63,7 +65,13 @@ function browserStep(
           stepTitle: STEPS[step].title,
           email,
           credentials: ports.credentials,
-          captcha: { ...ports.captcha, artifacts: ports.artifacts, logger, run: {} },
+          captcha: {
+            ...ports.captcha,
+            artifacts: ports.artifacts,
+            logger,
+            run: {},
+            ...(ports.stopBy ? { stopBy: ports.stopBy } : {}),
+          },
           settings: ports.settings,
           logger,
           now: () => Date.now(),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { ConfigError } from '../common/errors';
+import { RESOLVABLE_HOSTS } from './allow-list';
 
 // The one place that decides how Chromium starts: the Lambda build of @sparticuz/chromium in Lambda, the machine's
 // Chromium elsewhere; and, only when the simulator-mode variables are both set, every host mapped to the
@@ -67,22 +68,39 @@ const COMMON_ARGS = [
   '--lang=en-US',
 ];
 
-/** The flags that make simulator mode: the mapping and the one extra key trusted. Never set otherwise. */
-export function simulatorArgs(sim: SimulatorMode): string[] {
-  return [`--host-resolver-rules=MAP * ${sim.address}`, `--ignore-certificate-errors-spki-list=${sim.spki}`];
+/**
+ * Chromium's resolver knows only the allow-listed hosts (to the simulator, in simulator mode); every other name
+ * fails to resolve, whatever asks for it. The one extra certificate key is trusted in simulator mode only.
+ */
+export function launchArgs(sim: SimulatorMode | undefined): string[] {
+  if (!sim) {
+    const allowed = RESOLVABLE_HOSTS.map((host) => `EXCLUDE ${host}`).join(', ');
+    return [`--host-resolver-rules=MAP * ~NOTFOUND, ${allowed}`];
+  }
+  const mapped = RESOLVABLE_HOSTS.map((host) => `MAP ${host} ${sim.address}`).join(', ');
+  return [
+    `--host-resolver-rules=${mapped}, MAP * ~NOTFOUND`,
+    `--ignore-certificate-errors-spki-list=${sim.spki}`,
+  ];
 }
 
+/**
+ * Flags of the Lambda build's recommended list that loosen what pages may do to each other; the flows need none of
+ * them, so Lambda runs with the same web security as everywhere else.
+ */
+const LOOSENING_ARGS =
+  /^--(disable-web-security|allow-running-insecure-content|disable-site-isolation-trials)\b/;
+
 export async function launchChromium(env: Env = process.env): Promise<Browser> {
-  const sim = simulatorMode(env);
-  const extra = sim ? simulatorArgs(sim) : [];
+  const extra = launchArgs(simulatorMode(env));
   const inLambda = Boolean(env.AWS_LAMBDA_FUNCTION_NAME) && !env.CHROMIUM_PATH;
   if (inLambda) {
     // Loaded only here: it unpacks ~200 MB into /tmp on first use, which the local path never needs.
     const { default: chromium } = await import('@sparticuz/chromium');
     return puppeteer.launch({
       executablePath: await chromium.executablePath(),
-      args: [...chromium.args, ...COMMON_ARGS, ...extra],
-      headless: true,
+      args: [...chromium.args.filter((arg) => !LOOSENING_ARGS.test(arg)), ...COMMON_ARGS, ...extra],
+      headless: 'shell',
       defaultViewport: { width: 1280, height: 900 },
     });
   }

@@ -26,6 +26,11 @@ import { launchChromium, simulatorMode } from './chromium';
 import { loadConsoleSettings } from './settings';
 
 // The composition root of the browser Lambda: one browser step per invocation, everything else wired here.
+
+/** Time a step keeps, before the invocation's end, to save its outcome and post it. */
+const MARGIN_MS = 90_000;
+/** When the current invocation must stop waiting (for people): set from Lambda's context per invocation. */
+let stopBy: number | undefined;
 const config = loadConfig();
 const settings = loadConsoleSettings();
 const wiring = loadLambdaWiring();
@@ -75,11 +80,13 @@ const runner = new Runner({
       },
     },
     settings: { pageTimeoutMs: settings.pageTimeoutMs },
+    stopBy: () => stopBy,
   }),
   workerId: `browser-${randomUUID().slice(0, 8)}`,
 });
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<unknown> {
+  stopBy = context ? Date.now() + context.getRemainingTimeInMillis() - MARGIN_MS : undefined;
   return withInvocationContext(logger, context, eventKeys(event), async () => {
     try {
       return await handleBrowserEvent(runner, event, logger);

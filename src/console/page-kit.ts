@@ -1,5 +1,5 @@
 import type { ElementHandle, Frame, Page } from 'puppeteer-core';
-import { PageNotRecognisedError } from '../common/errors';
+import { BrowserError, PageNotRecognisedError } from '../common/errors';
 import {
   dismissCookieBanner,
   type ElementSpec,
@@ -19,11 +19,18 @@ export interface PageKind<K extends string = string> {
   signs: PageSigns;
 }
 
-// Bundlers may wrap functions with a naming helper (`__name`) that does not exist in the page: the wrapper
-// defines a no-op one, and `findElement` for the functions that look elements up.
-function script(fn: (...args: never[]) => unknown, ...args: unknown[]): string {
+/**
+ * A script for the page around `body`. Bundlers may wrap functions with a naming helper (`__name`) that does not
+ * exist in the page: the wrapper defines a no-op one, and `findElement` for the code that looks elements up.
+ */
+export function inPageScript(body: string): string {
+  return `(() => { const __name = (f) => f; const findElement = ${findElement.toString()}; ${body} })()`;
+}
+
+/** One of the in-page functions called with `args` (`findElement` itself may be one of them). */
+export function script(fn: (...args: never[]) => unknown, ...args: unknown[]): string {
   const list = args.map((a) => (a === findElement ? 'findElement' : JSON.stringify(a))).join(', ');
-  return `(() => { const __name = (f) => f; const findElement = ${findElement.toString()}; return (${fn.toString()})(${list}); })()`;
+  return inPageScript(`return (${fn.toString()})(${list});`);
 }
 
 /** Runs one of the in-page functions in a frame. */
@@ -31,9 +38,35 @@ export function runInFrame<T>(frame: Frame, fn: (...args: never[]) => T, ...args
   return frame.evaluate(script(fn, ...args)) as Promise<T>;
 }
 
-const isGoneContext = (error: unknown) =>
+/**
+ * Asks `probe` until it gives a value, up to the deadline (undefined then): for states spread over several frames
+ * that no single in-page wait can watch. Polling what the page shows, never waiting for time itself.
+ */
+export async function pollUntil<T>(
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+): Promise<T | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() >= deadline) return undefined;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The document went away under a script (the page navigated): look again in the next one. */
+export const isGoneContext = (error: unknown) =>
   error instanceof Error &&
-  /Execution context was destroyed|Cannot find context|detached|Target closed|navigat/i.test(error.message);
+  /Execution context was destroyed|Cannot find context|detached|navigat|not attached|Node is/i.test(
+    error.message,
+  );
+
+/** A page Chromium closed (it crashed, or was killed) is the browser's failure, retried by the runner. */
+export function assertOpen(page: Page): void {
+  if (page.isClosed() || page.mainFrame().detached)
+    throw new BrowserError('Chromium closed the page under the step.');
+}
 
 /**
  * Waits until the page is one of `kinds` (the first in order whose signs hold) and says which, or throws
@@ -53,8 +86,10 @@ export async function recognise<K extends string>(
     try {
       await runInFrame(page.mainFrame(), dismissCookieBanner);
       const handle = await page.mainFrame().waitForFunction(
-        `(() => { const __name = (f) => f; const findElement = ${findElement.toString()}; const holds = ${signsHold.toString()};
-          const all = ${JSON.stringify(signs)}; const i = all.findIndex((s) => holds(s, findElement)); return i >= 0 ? i + 1 : 0; })()`,
+        inPageScript(
+          `const holds = ${signsHold.toString()}; const all = ${JSON.stringify(signs)};
+           const i = all.findIndex((s) => holds(s, findElement)); return i >= 0 ? i + 1 : 0;`,
+        ),
         { polling: 100, timeout: left },
       );
       const index = (await handle.jsonValue()) as number;
@@ -62,6 +97,7 @@ export async function recognise<K extends string>(
       const found = kinds[index - 1];
       if (found) return found.kind;
     } catch (error) {
+      assertOpen(page);
       if (isGoneContext(error)) continue;
       if (error instanceof Error && error.name === 'TimeoutError') break;
       throw error;
@@ -99,6 +135,7 @@ export async function waitForElement(
       if (element) return element as ElementHandle<Element>;
       await handle.dispose();
     } catch (error) {
+      assertOpen(frame.page());
       if (isGoneContext(error)) continue;
       if (error instanceof Error && error.name === 'TimeoutError') break;
       throw error;

@@ -5,12 +5,15 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser } from 'puppeteer-core';
+import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AccountId } from '../../src/common/account-id';
+import { BrowserError } from '../../src/common/errors';
 import { createLogger } from '../../src/common/logger';
+import { mayLoad } from '../../src/console/allow-list';
 import { ConsoleSession } from '../../src/console/browser-session';
 import { browserStepHandlers } from '../../src/console/browser-steps';
+import { launchChromium } from '../../src/console/chromium';
 import { ELEMENT, SIGN_IN_PAGES } from '../../src/console/flows/sign-in-pages';
 import { fill, pageHtml, recognise, waitForElement } from '../../src/console/page-kit';
 import type { Teardown } from '../../src/pipeline/model';
@@ -42,9 +45,9 @@ beforeEach(() => {
 });
 
 const logger = createLogger('session-test', { logLevel: 'ERROR' });
-const open = () =>
+const open = (launch = rig.ports.launch) =>
   ConsoleSession.open(
-    rig.ports.launch,
+    launch,
     { accountId: account.id, teardownId: `t-session-${n}` },
     {
       artifacts: rig.ports.artifacts,
@@ -60,8 +63,27 @@ function atStep(step: 'set-password' | 'sign-in', changes: Partial<Teardown> = {
 
 const hostsSeen = () => new Set(rig.sim.requests().map((r) => r.host.replace(/:\d+$/, '')));
 
+/**
+ * Chromium with every host name mapped to the simulator, so that the simulator sees any request that leaves the
+ * browser: what the request interception alone stops (the product's own launch also refuses to resolve them).
+ */
+const launchWithEveryHostMapped = () =>
+  puppeteer.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      `--host-resolver-rules=MAP * ${rig.sim.address}`,
+      `--ignore-certificate-errors-spki-list=${rig.sim.spki}`,
+    ],
+  });
+
+/** Every request the page made before `check` holds, waiting on the browser's own record (bounded). */
+async function until(check: () => boolean) {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 it('never loads a page, a frame or a part from a host off the allow-list, whoever asks for it', async () => {
-  const session = await open();
+  const session = await open(launchWithEveryHostMapped);
   try {
     await expect(session.goto('https://evil.example.com/steal')).rejects.toThrow(
       /will not open https:\/\/evil\.example\.com\/steal/,
@@ -79,7 +101,7 @@ it('never loads a page, a frame or a part from a host off the allow-list, whoeve
       ['tracker.example.net', 'frames.example.org', 'phish.example.com'].every((h) =>
         session.refused.some((r) => r.includes(h)),
       );
-    for (let i = 0; i < 100 && !stopped(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(stopped);
     expect(session.refused).toEqual(
       expect.arrayContaining([
         'https://evil.example.com/steal',
@@ -97,6 +119,31 @@ it('never loads a page, a frame or a part from a host off the allow-list, whoeve
   for (const host of ['evil.example.com', 'tracker.example.net', 'frames.example.org', 'phish.example.com'])
     expect(seen.has(host), host).toBe(false);
   expect(seen.has('signin.aws.amazon.com')).toBe(true);
+});
+
+it('lets nothing but AWS’s hosts leave the browser: second windows are closed, other names never resolve', async () => {
+  const session = await open();
+  try {
+    await session.goto('https://console.aws.amazon.com/console/home');
+    await recognise(session.page, SIGN_IN_PAGES, { timeoutMs: 10_000, expecting: 'sign-in' });
+    await session.page.evaluate(`(() => {
+      window.open('https://popup.example.com/');
+      const link = document.createElement('a'); link.href = 'https://new-tab.example.com/'; link.target = '_blank';
+      document.body.append(link); link.click();
+    })()`);
+    await until(() => session.refused.filter((r) => r.includes('.example.com')).length >= 2);
+    expect(session.refused).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('popup.example.com'),
+        expect.stringContaining('new-tab.example.com'),
+      ]),
+    );
+  } finally {
+    await session.close();
+  }
+  // Whatever reached the simulator (the launch maps only AWS's hosts to it) was an AWS host of the allow-list.
+  const strays = [...hostsSeen()].filter((host) => !mayLoad(`https://${host}/`));
+  expect(strays).toEqual([]);
 });
 
 it('does not open a mailed link to any host but the sign-in host, and asks a person instead', async () => {
@@ -155,15 +202,33 @@ it('masks the password before a screenshot, even shown as text, so no character 
   expect(pieces.filter((p) => shot.includes(p))).toEqual([]);
 });
 
-it('closes Chromium on every path, errors included', async () => {
+it('closes Chromium on every path: done, handed to a person, and failed', async () => {
   const launched: Browser[] = [];
-  const ports = {
+  const counted = {
     ...rig.ports,
     launch: async () => {
       const browser = await rig.ports.launch();
       launched.push(browser);
       return browser;
     },
+  };
+  const signIn = (ports: typeof counted, teardown = atStep('sign-in')) =>
+    browserStepHandlers(ports)['sign-in']!.run(stepContext(teardown));
+  const password = await rig.credentials.newPassword(account.id);
+  rig.sim.updateAccount(account.id, { password, afterPassword: 'straight-in' });
+
+  expect(await signIn(counted)).toMatchObject({ type: 'done' });
+
+  rig.sim.setFaults({ interstitial: true });
+  const short = { ...counted, settings: { pageTimeoutMs: 2_000 } };
+  expect(await signIn(short, atStep('sign-in', { teardownId: `t-session-${n}-person` }))).toMatchObject({
+    type: 'await',
+    signal: 'human',
+  });
+  rig.sim.setFaults({ interstitial: false });
+
+  const broken = {
+    ...counted,
     credentials: {
       ...rig.ports.credentials,
       password: async () => {
@@ -171,9 +236,27 @@ it('closes Chromium on every path, errors included', async () => {
       },
     },
   };
-  await expect(browserStepHandlers(ports)['sign-in']!.run(stepContext(atStep('sign-in')))).rejects.toThrow(
+  await expect(signIn(broken, atStep('sign-in', { teardownId: `t-session-${n}-failed` }))).rejects.toThrow(
     'Secrets Manager is down',
   );
-  expect(launched).toHaveLength(1);
-  expect(launched[0]!.connected).toBe(false);
+  expect(launched).toHaveLength(3);
+  expect(launched.map((browser) => browser.connected)).toEqual([false, false, false]);
+});
+
+it('says which page failed to open without the query that carries its token', async () => {
+  // AWS's hosts mapped to a port where nothing listens.
+  const session = await open(() =>
+    launchChromium({ ...process.env, CONSOLE_SIM_ADDRESS: '127.0.0.1:9', CONSOLE_SIM_SPKI: rig.sim.spki }),
+  );
+  try {
+    const error = await session
+      .goto('https://signin.aws.amazon.com/resetpassword?type=RootUser&token=s3cr3t-t0ken')
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BrowserError);
+    expect((error as Error).message).toContain('https://signin.aws.amazon.com/resetpassword');
+    expect(String((error as Error).message)).not.toContain('s3cr3t');
+    expect(JSON.stringify(error, Object.getOwnPropertyNames(error))).not.toContain('s3cr3t');
+  } finally {
+    await session.close();
+  }
 });

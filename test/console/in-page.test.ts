@@ -1,9 +1,10 @@
 // What a screenshot and a saved page may show, checked in real Chromium on pages written here (no network).
 import type { Browser, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../../src/console/chromium';
+import { ELEMENT } from '../../src/console/flows/sign-in-pages';
 import { maskSecrets } from '../../src/console/in-page';
-import { pageHtml, runInFrame } from '../../src/console/page-kit';
+import { type ElementSpec, findNow, pageHtml, runInFrame } from '../../src/console/page-kit';
 
 const KEY = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
 let browser: Browser;
@@ -54,4 +55,57 @@ it('keeps no key text, typed value or link token in the saved page, whichever qu
   expect(html).toContain('resetpassword?type=RootUser&amp;token=[removed]');
   for (const secret of [KEY, 't0ken-after-an-ampersand', 't0ken-first', '123456'])
     expect(html).not.toContain(secret);
+});
+
+describe.each([
+  [
+    'old',
+    {
+      email: 'resolving_input',
+      next: 'next_button',
+      password: 'password',
+      signIn: 'signin_button',
+      forgot: 'root_forgot_password_link',
+      newPassword: 'new_password',
+      confirmPassword: 'confirm_password',
+      resetSubmit: 'reset_password_submit',
+    },
+  ],
+  [
+    'new',
+    {
+      email: 'resolvingInput',
+      next: undefined,
+      password: 'password',
+      signIn: 'signinButton',
+      forgot: 'rootForgotPasswordLink',
+      newPassword: 'newPassword',
+      confirmPassword: 'confirmNewPassword',
+      resetSubmit: 'resetPasswordSubmit',
+    },
+  ],
+] as const)('on a %s-generation page whose labels say nothing the flows know', (_generation, ids) => {
+  it('finds each element by its known id', async () => {
+    // Texts no flow looks for: only the ids can find these elements.
+    await page.setContent(`<form>
+      <input id="${ids.email}" type="email" aria-label="Adresse e-mail">
+      ${ids.next ? `<button id="${ids.next}" type="button">Weiter</button>` : ''}
+      <input id="${ids.password}" type="password" aria-label="Kennwort">
+      <button id="${ids.signIn}" type="button">Anmelden</button>
+      <a id="${ids.forgot}" href="#">Kennwort vergessen</a>
+      <input id="${ids.newPassword}" type="password" aria-label="Neu">
+      <input id="${ids.confirmPassword}" type="password" aria-label="Wiederholen">
+      <button id="${ids.resetSubmit}" type="button">Ändern</button>
+    </form>`);
+    const found = async (spec: ElementSpec) =>
+      (await findNow(page.mainFrame(), spec))?.evaluate((el) => el.id);
+    expect(await found(ELEMENT.email)).toBe(ids.email);
+    expect(await found(ELEMENT.password)).toBe(ids.password);
+    expect(await found(ELEMENT.signIn)).toBe(ids.signIn);
+    expect(await found(ELEMENT.forgotPassword)).toBe(ids.forgot);
+    expect(await found(ELEMENT.newPassword)).toBe(ids.newPassword);
+    expect(await found(ELEMENT.confirmPassword)).toBe(ids.confirmPassword);
+    expect(await found(ELEMENT.resetSubmit)).toBe(ids.resetSubmit);
+    expect(await found(ELEMENT.next)).toBe(ids.next);
+  });
 });

@@ -1,6 +1,7 @@
 // The remove path's first half when the console misbehaves: a layout never seen, a cookie banner, a page no flow
 // knows (a person decides), an expired reset link (another reset is requested). Real Chromium, moto.
 import { afterEach, expect, it } from 'vitest';
+import { signInCodeFrom } from '../support/console-rig';
 import { type BrowserWorld, browserWorld, resetMailArrives, startRemoval } from './support';
 
 let w: BrowserWorld | undefined;
@@ -52,4 +53,22 @@ it('asks for another reset when the mailed link has expired', async () => {
   w.rig.sim.setFaults({ expiredTokens: false });
   await resetMailArrives(w);
   expect(await w.teardown()).toMatchObject({ step: 'complete-signup' });
+});
+
+it('waits for the sign-in code AWS mails to the root address, and signs in with it once the signal brings it', async () => {
+  w = await browserWorld({ sim: { captcha: 'never' }, account: { afterPassword: 'mailed-code' } });
+  await startRemoval(w);
+  await resetMailArrives(w);
+  const waiting = await w.teardown();
+  expect(waiting).toMatchObject({ step: 'sign-in', stepStatus: 'waiting', wait: { signal: 'sign-in-code' } });
+
+  // The mail Lambda's signal (the next issue's), with the code from the simulator's mail.
+  const code = signInCodeFrom(w.rig.sim, w.email);
+  await w.h.runner.resume(w.id, { name: 'sign-in-code', actor: 'mail', payload: { code } });
+  await w.h.runUntilQuiet();
+  expect(await w.teardown()).toMatchObject({ step: 'complete-signup' });
+  const signedIn = w.h.notices.find((n) => n.event.step === 'sign-in' && n.event.action === 'step-succeeded');
+  expect(signedIn?.event.detail).toContain('code AWS mailed');
+  // The code itself is nowhere in what was shown.
+  expect(JSON.stringify(w.h.notices.map((n) => n.event))).not.toContain(code);
 });

@@ -6,7 +6,7 @@ import { createLogger } from '../../src/common/logger';
 import { handleBrowserEvent } from '../../src/console/browser-events';
 import { type BrowserStepPorts, browserStepHandlers } from '../../src/console/browser-steps';
 import { jsonApiUrl } from '../../src/console/captcha/two-captcha';
-import { simulatorArgs, simulatorMode } from '../../src/console/chromium';
+import { launchArgs, simulatorMode } from '../../src/console/chromium';
 import { consecutiveMfaCodes, mfaCode } from '../../src/console/mfa';
 import { loadConsoleSettings } from '../../src/console/settings';
 import { IMPLEMENTED_STEPS } from '../../src/pipeline/catalogue';
@@ -15,16 +15,25 @@ import type { Runner } from '../../src/pipeline/runner';
 const SPKI = 'q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=';
 
 describe('simulator mode', () => {
-  it('is off without its two variables, and then Chromium gets no extra trust', () => {
+  it('is off without its two variables: no extra certificate is trusted, only AWS host names resolve', () => {
     expect(simulatorMode({})).toBeUndefined();
+    const args = launchArgs(undefined);
+    expect(args.some((a) => /certificate|web-security|insecure/.test(a))).toBe(false);
+    expect(args).toEqual([
+      expect.stringMatching(/^--host-resolver-rules=MAP \* ~NOTFOUND, EXCLUDE signin\.aws\.amazon\.com, /),
+    ]);
+    expect(args[0]).toContain('EXCLUDE *.console.aws.amazon.com');
+    expect(args[0]).toContain('EXCLUDE portal.aws.amazon.com');
   });
-  it('maps every host to the simulator and trusts exactly its key', () => {
+  it('maps the AWS hosts to the simulator, nothing else anywhere, and trusts exactly its key', () => {
     const sim = simulatorMode({ CONSOLE_SIM_ADDRESS: '127.0.0.1:8443', CONSOLE_SIM_SPKI: SPKI });
     expect(sim).toEqual({ address: '127.0.0.1:8443', spki: SPKI });
-    expect(simulatorArgs(sim!)).toEqual([
-      '--host-resolver-rules=MAP * 127.0.0.1:8443',
-      `--ignore-certificate-errors-spki-list=${SPKI}`,
-    ]);
+    const [rules, trust] = launchArgs(sim);
+    expect(rules).toMatch(
+      /^--host-resolver-rules=MAP signin\.aws\.amazon\.com 127\.0\.0\.1:8443, MAP \*\.signin\.aws\.amazon\.com 127\.0\.0\.1:8443, /,
+    );
+    expect(rules).toMatch(/, MAP \* ~NOTFOUND$/);
+    expect(trust).toBe(`--ignore-certificate-errors-spki-list=${SPKI}`);
   });
   it('refuses half a pair, or values of the wrong shape, naming the variable', () => {
     const half = () => simulatorMode({ CONSOLE_SIM_ADDRESS: '127.0.0.1:8443' });

@@ -1,8 +1,6 @@
 import type { ElementHandle, Frame, Page } from 'puppeteer-core';
 import { PageNotRecognisedError } from '../../common/errors';
-import { findElement } from '../in-page';
-import type { ElementSpec } from '../page-kit';
-import { findNow, press } from '../page-kit';
+import { type ElementSpec, findNow, inPageScript, isGoneContext, pollUntil, press } from '../page-kit';
 
 // A CAPTCHA as it appears on AWS's pages: today in a cross-origin frame ("Security Verification"), earlier in the
 // page itself (sign-in and the recovery dialog each had their own ids). Found by meaning, ids as hints.
@@ -68,44 +66,40 @@ export async function findCaptcha(page: Page): Promise<CaptchaWidget | undefined
   return undefined;
 }
 
-const isGoneContext = (error: unknown) =>
-  error instanceof Error &&
-  /context|detached|Target closed|navigat|not attached|Node is/i.test(error.message);
-
 /**
  * The CAPTCHA on screen once its picture has loaded, with the picture as rendered (its URL is bound to the
  * session, so it is never fetched again). A frame that is replaced while this looks (a fresh challenge loading)
  * is looked at again, up to the deadline.
  */
-export async function captureCaptcha(
+export function captureCaptcha(
   page: Page,
   timeoutMs: number,
 ): Promise<{ widget: CaptchaWidget; png: Uint8Array } | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
+  return pollUntil(async () => {
     try {
       const widget = await findCaptcha(page);
-      const loaded =
-        widget &&
-        (await widget.image.evaluate((el) => {
-          const img = el as unknown as {
-            complete?: boolean;
-            naturalWidth?: number;
-            ownerDocument: { readyState: string };
-          };
-          return (
-            img.ownerDocument.readyState === 'complete' &&
-            (img.complete === undefined || (img.naturalWidth ?? 0) > 0)
-          );
-        }));
-      if (widget && loaded) return { widget, png: await widget.image.screenshot({ type: 'png' }) };
+      if (!widget || !(await pictureLoaded(widget))) return undefined;
+      return { widget, png: await widget.image.screenshot({ type: 'png' }) };
     } catch (error) {
-      if (!isGoneContext(error)) throw error;
+      if (isGoneContext(error)) return undefined;
+      throw error;
     }
-    // Polling the page's state (a frame loading its next challenge), not waiting for time itself.
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  return undefined;
+  }, timeoutMs);
+}
+
+/** Whether the picture and its frame have finished loading (a fresh challenge may still be on its way). */
+function pictureLoaded(widget: CaptchaWidget): Promise<boolean> {
+  return widget.image.evaluate((el) => {
+    const img = el as unknown as {
+      complete?: boolean;
+      naturalWidth?: number;
+      ownerDocument: { readyState: string };
+    };
+    return (
+      img.ownerDocument.readyState === 'complete' &&
+      (img.complete === undefined || (img.naturalWidth ?? 0) > 0)
+    );
+  });
 }
 
 /** Types an answer into the CAPTCHA's own frame and submits it. */
@@ -123,12 +117,23 @@ export async function submitAnswer(page: Page, widget: CaptchaWidget, answer: st
   else await field.press('Enter');
 }
 
-/** Asks for another picture (after the solver service gave up on this one). */
-export async function requestNewPicture(page: Page, widget: CaptchaWidget): Promise<boolean> {
+/**
+ * Asks for another picture (after the solver service gave up on this one) and waits until it is there, so that
+ * the next capture is of the new one. False when the page offers no other picture.
+ */
+export async function requestNewPicture(
+  page: Page,
+  widget: CaptchaWidget,
+  timeoutMs: number,
+): Promise<boolean> {
   const control = await findNow(widget.frame, CAPTCHA_ELEMENT.newImage);
   if (!control) return false;
   await press(page, control);
-  return true;
+  const fresh = await pollUntil(async () => {
+    const now = await findCaptcha(page).catch(() => undefined);
+    return now && now.src !== widget.src ? now : undefined;
+  }, timeoutMs);
+  return fresh !== undefined;
 }
 
 /**
@@ -149,14 +154,14 @@ export async function verdict(
       // In slices: the frame itself may be hidden or removed by its parent meanwhile, which it cannot see.
       const left = Math.max(1, Math.min(500, deadline - Date.now()));
       const handle = await before.frame.waitForFunction(
-        `(() => { const __name = (f) => f; const findElement = ${findElement.toString()};
+        inPageScript(`
           const image = findElement(${JSON.stringify(CAPTCHA_ELEMENT.image)});
           if (!image) return document.readyState === 'complete' ? 'gone' : false;
           if (image.src !== ${JSON.stringify(before.src)}) return 'changed';
           const alerts = Array.from(document.querySelectorAll('[role=alert], .error, .alert'));
           const visible = (el) => { const b = el.getBoundingClientRect(); return b.width > 0 && b.height > 0; };
           if (alerts.some((a) => visible(a) && new RegExp(${JSON.stringify(CAPTCHA_ELEMENT.rejected)}, 'i').test(a.textContent || ''))) return 'complaint';
-          return false; })()`,
+          return false;`),
         { polling: 100, timeout: left },
       );
       const seen = (await handle.jsonValue()) as string;

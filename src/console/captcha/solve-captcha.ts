@@ -32,6 +32,8 @@ export interface CaptchaChainDeps {
     humanWaitMs: number;
     /** How often the challenge store is read while people answer. */
     humanPollMs: number;
+    /** Pictures people may be shown in one run before a person decides (Done / Retry / Abort) instead. */
+    humanRounds?: number;
     /** How long the page may take to take or refuse an answer. */
     verdictTimeoutMs: number;
   };
@@ -42,6 +44,11 @@ export interface CaptchaChainDeps {
    * the run's later CAPTCHAs without asking it again.
    */
   run?: { solverUnavailable?: SolverFailure };
+  /**
+   * When this run must stop waiting for people at the latest (epoch ms), so that its outcome is still saved before
+   * the invocation ends; undefined: no such limit.
+   */
+  stopBy?: () => number | undefined;
 }
 
 export interface CaptchaOwner {
@@ -53,6 +60,9 @@ export interface CaptchaOwner {
 
 /** Who solved the CAPTCHA in the end, for the step's note. */
 export type Solver = '2captcha' | { person: string };
+
+/** Less time than this left for people is not worth a prompt. */
+const MIN_HUMAN_WAIT_MS = 30_000;
 
 // Solver service answers are kept short and case-sensitive: AWS's pictures have 6 characters.
 const ANSWER_LENGTH = { minLength: 4, maxLength: 10 };
@@ -90,7 +100,7 @@ export async function solveCaptcha(page: Page, owner: CaptchaOwner, deps: Captch
         });
         // Unreadable or busy: another picture may do. Out of money, broken or too slow: people take over now.
         if (result.failure === 'unsolvable' || result.failure === 'no-slot') {
-          if (!(await requestNewPicture(page, widget))) serviceOut = true;
+          if (!(await requestNewPicture(page, widget, settings.verdictTimeoutMs))) serviceOut = true;
           continue;
         }
         serviceOut = true;
@@ -108,12 +118,17 @@ export async function solveCaptcha(page: Page, owner: CaptchaOwner, deps: Captch
     }
   }
 
-  // People: one challenge per picture, until one is taken or no one answers in time.
-  for (;;) {
+  // People: one challenge per picture, until one is taken, no one answers in time, or too many were refused.
+  const rounds = settings.humanRounds ?? 3;
+  for (let round = 1; round <= rounds; round++) {
     const { widget, png } = await current();
     const id = randomUUID();
     const createdAt = now();
-    const expiresAt = createdAt + settings.humanWaitMs;
+    const stopBy = deps.stopBy?.();
+    if (stopBy !== undefined && stopBy - createdAt < MIN_HUMAN_WAIT_MS) {
+      throw new CaptchaUnansweredError('This run has no time left to wait for a CAPTCHA answer.');
+    }
+    const expiresAt = Math.min(createdAt + settings.humanWaitMs, stopBy ?? Number.POSITIVE_INFINITY);
     const imageRef = await deps.artifacts.put(
       artifactKey(owner, 'captcha', `${id}.png`, createdAt),
       png,
@@ -153,6 +168,7 @@ export async function solveCaptcha(page: Page, owner: CaptchaOwner, deps: Captch
     await deps.prompter.finished({ challengeId: id, outcome: 'answered', by: answer.by });
     await submitAnswer(page, widget, answer.text);
     if ((await verdict(page, widget, settings.verdictTimeoutMs)) === 'accepted') return { person: answer.by };
-    logger.info('captcha answer from a person rejected by the page');
+    logger.info('captcha answer from a person rejected by the page', { round });
   }
+  throw new CaptchaUnansweredError(`The page refused ${rounds} answers to its CAPTCHA.`);
 }

@@ -90,6 +90,10 @@ export const SIGN_IN_PAGES = [
   { kind: 'mfa-setup', signs: { element: ELEMENT.mfaCode1 } },
   { kind: 'mfa-code', signs: { heading: 'multi-factor authentication', element: ELEMENT.mfaCode } },
   {
+    kind: 'mailed-code-refused',
+    signs: { alert: 'code you entered is not valid|invalid (verification )?code|code (has )?expired' },
+  },
+  {
     kind: 'mailed-code',
     signs: { heading: 'verify your identity|check your email', element: ELEMENT.mailedCode },
   },

@@ -5,7 +5,7 @@ import type { ConsoleSession } from '../browser-session';
 import { solveCaptcha } from '../captcha/solve-captcha';
 import { findSecretKeyText } from '../in-page';
 import { consecutiveMfaCodes, mfaCode } from '../mfa';
-import { fill, findNow, press, recognise, waitForElement } from '../page-kit';
+import { fill, findNow, press, recognise, script, waitForElement } from '../page-kit';
 import type { FlowContext } from './flow-context';
 import { afterActingOn, captchaOwner, solvedBy, startRootSignIn } from './root-sign-in';
 import { ELEMENT, SIGN_IN_PAGES, type SignInPage } from './sign-in-pages';
@@ -123,40 +123,45 @@ export async function signIn(session: ConsoleSession, flow: FlowContext): Promis
         );
         break;
       }
+      case 'mailed-code-refused':
       case 'mailed-code': {
-        if (!mailedCode || codeTyped) {
-          // Wait for the mail Lambda to hand the code over; this page (and its session) is where it goes.
-          await session.saveSession();
-          const url = new URL(page.url());
-          return {
-            type: 'await',
-            signal: SIGNAL.signInCode,
-            reason: codeTyped
+        if (kind === 'mailed-code' && mailedCode && !codeTyped) {
+          const field = await waitForElement(page, ELEMENT.mailedCode, {
+            timeoutMs,
+            what: 'the verification code field',
+          });
+          await fill(page, field, mailedCode);
+          await press(
+            page,
+            await waitForElement(page, ELEMENT.verify, { timeoutMs, what: 'the Verify button' }),
+          );
+          codeTyped = true;
+          notes.push('signed in with the code AWS mailed to the root address');
+          break;
+        }
+        // Wait for the mail Lambda to hand the code over; this page (and its session) is where it goes.
+        await session.saveSession();
+        const url = new URL(page.url());
+        return {
+          type: 'await',
+          signal: SIGNAL.signInCode,
+          reason:
+            kind === 'mailed-code-refused'
               ? 'AWS refused the mailed sign-in code; waiting for a new one'
               : 'AWS mailed a sign-in code to the root address; waiting for it',
-            data: { [CODE_PAGE]: `${url.origin}${url.pathname}` },
-          };
-        }
-        const field = await waitForElement(page, ELEMENT.mailedCode, {
-          timeoutMs,
-          what: 'the verification code field',
-        });
-        await fill(page, field, mailedCode);
-        await press(
-          page,
-          await waitForElement(page, ELEMENT.verify, { timeoutMs, what: 'the Verify button' }),
-        );
-        codeTyped = true;
-        notes.push('signed in with the code AWS mailed to the root address');
-        break;
+          data: { [CODE_PAGE]: `${url.origin}${url.pathname}` },
+        };
       }
       case 'password':
       case 'email':
         if (start === 'code-page') {
-          // The page that asked for the code is gone (the session expired): sign in from the start.
-          throw new PageNotRecognisedError(
-            'The sign-in that asked for the mailed code has expired; Retry signs in again.',
-          );
+          // The page that asked for the code is gone (its session expired): the code is no good any more, and a
+          // new sign-in from the start will have AWS mail a new one.
+          return {
+            type: 'rerun',
+            reason: 'the sign-in that asked for the mailed code expired; signing in again',
+            handoff: { signInCode: null },
+          };
         }
         throw new PageNotRecognisedError('AWS went back to the sign-in form after the password.');
       case 'unknown-email':
@@ -171,7 +176,7 @@ async function readSecretKey(session: ConsoleSession, timeoutMs: number): Promis
   const deadline = Date.now() + timeoutMs;
   const frame = session.page.mainFrame();
   const handle = await frame
-    .waitForFunction(`(() => { const __name = (f) => f; return (${findSecretKeyText.toString()})(); })()`, {
+    .waitForFunction(script(findSecretKeyText), {
       polling: 100,
       timeout: Math.max(1, deadline - Date.now()),
     })

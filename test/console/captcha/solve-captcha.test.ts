@@ -110,6 +110,25 @@ it('asks the people in the thread when 2captcha is out of balance; their answers
   expect(resetMails()).toHaveLength(1);
 });
 
+it('asks for a new picture each time 2captcha cannot read one, then asks people', async () => {
+  rig.captcha.configure({ mode: 'unsolvable' });
+  const tasksBefore = rig.captcha.tasks().length;
+  const picturesBefore = rig.sim.captchaAnswers().length;
+  const reportsBefore = rig.captcha.reports().length;
+  const asked = prompter.asked.length;
+  const outcome = await answerEveryPrompt(requestReset(atRequestReset()), asked, 'UHELPER2');
+  expect(outcome).toMatchObject({
+    type: 'done',
+    note: expect.stringContaining('CAPTCHA solved by UHELPER2'),
+  });
+  // Two CAPTCHAs (sign-in, recovery): three tries of the service each, each on a new picture, then a person.
+  expect(rig.captcha.tasks().length - tasksBefore).toBe(6);
+  expect(prompter.asked.length - asked).toBe(2);
+  expect(rig.sim.captchaAnswers().length - picturesBefore).toBeGreaterThanOrEqual(8);
+  // An answer the service never gave is not reported as wrong.
+  expect(rig.captcha.reports().slice(reportsBefore)).toEqual([]);
+});
+
 it('asks people when 2captcha is down, and waits for a person to decide when no one answers in time', async () => {
   rig.captcha.configure({ mode: 'down' });
   const asked = prompter.asked.length;

@@ -128,3 +128,31 @@ it('hands an unknown page to a person with a masked screenshot and the scrubbed 
   expect(html[0]).toContain('Help us keep your account secure');
   expect(html[0]).not.toContain((await rig.credentials.password(account.id)) as string);
 });
+
+it('signs in afresh when the page that asked for a mailed code is gone, dropping the code it can no longer use', async () => {
+  await accountWithPassword('mailed-code');
+  // No saved session for this teardown: the page the code belonged to cannot be reached any more.
+  const outcome = await signIn(
+    atSignIn({
+      data: { signInCodePage: 'https://signin.aws.amazon.com/signin/verify' },
+      handoff: { signInCode: '123456' },
+    }),
+  );
+  expect(outcome).toEqual({
+    type: 'rerun',
+    reason: 'the sign-in that asked for the mailed code expired; signing in again',
+    handoff: { signInCode: null },
+  });
+});
+
+it('asks for a new code when AWS refuses the mailed one', async () => {
+  await accountWithPassword('mailed-code');
+  const first = await signIn(atSignIn());
+  const data = first.type === 'await' ? first.data : undefined;
+  const refused = await signIn(atSignIn({ data: { ...data }, handoff: { signInCode: '000000' } }));
+  expect(refused).toMatchObject({
+    type: 'await',
+    signal: 'sign-in-code',
+    reason: expect.stringContaining('refused'),
+  });
+});
