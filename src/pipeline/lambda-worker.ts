@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { type Config, loadConfig, loadLambdaWiring } from '../common/config';
+import { createStepMetrics } from '../common/emf-metrics';
+import { createLogger } from '../common/logger';
+import { createSlackNotifier, type SlackNotifier } from '../slack/notifier';
+import { createSlackOutbox, type SlackOutbox } from '../slack/outbox';
+import { secretsManagerReader } from '../slack/secrets';
+import { loadPostingSettings } from '../slack/settings';
+import { awsDataPorts } from './adapters/aws-ports';
+import { lambdaHandOff } from './adapters/lambda-hand-off';
+import type { StepName, Worker } from './catalogue';
+import type { CloseQuota } from './close-quota';
+import { combineNotifiers, loggingNotifier } from './notifiers';
+import type { DataPorts } from './ports/data-ports';
+import { Runner } from './runner';
+import type { StepHandler } from './step-handler';
+
+/** What a worker Lambda (pipeline, browser) builds once per container, before its own step handlers. */
+export interface WorkerBase {
+  config: Config;
+  logger: Logger;
+  ports: DataPorts;
+  /** Posts to Slack for this container (its notifier's, and any prompts the worker posts itself). */
+  outbox: SlackOutbox;
+}
+
+export async function workerBase(worker: Worker): Promise<WorkerBase> {
+  const config = loadConfig();
+  const logger = createLogger(worker);
+  const slack = await loadPostingSettings(process.env, secretsManagerReader());
+  const ports = awsDataPorts({
+    dynamodb: new DynamoDBClient({ region: config.region }),
+    organizations: new OrganizationsClient({ region: config.region }),
+    tableName: config.tableName,
+  });
+  return { config, logger, ports, outbox: createSlackOutbox(slack, { logger }) };
+}
+
+/**
+ * The runner of a worker Lambda: hand-offs by Lambda invocation and one-shot schedules, every transition shown in
+ * the teardown's Slack thread (and logged), step metrics in EMF.
+ */
+export function workerRunner(
+  worker: Worker,
+  base: WorkerBase,
+  handlers: Partial<Record<StepName, StepHandler>>,
+  options: { quota?: () => Promise<CloseQuota> } = {},
+): { runner: Runner; slackNotifier: SlackNotifier } {
+  const { config, logger, ports, outbox } = base;
+  const { dispatcher, timers } = lambdaHandOff(loadLambdaWiring(), config.region);
+  const slackNotifier = createSlackNotifier({
+    outbox,
+    store: ports.teardowns,
+    ...(options.quota ? { quota: options.quota } : {}),
+    logger,
+  });
+  const runner = new Runner({
+    ...ports,
+    config,
+    dispatcher,
+    timers,
+    notifier: combineNotifiers(loggingNotifier(logger), slackNotifier),
+    logger,
+    metrics: createStepMetrics(),
+    handlers,
+    workerId: `${worker}-${randomUUID().slice(0, 8)}`,
+  });
+  return { runner, slackNotifier };
+}
