@@ -108,6 +108,14 @@ export async function recognise<K extends string>(
   );
 }
 
+/** The kinds to wait for after acting on `last`: any but that one (its page is still there until it moves on). */
+export function afterActingOn<K extends string>(
+  kinds: readonly PageKind<K>[],
+  last: K | undefined,
+): PageKind<K>[] {
+  return kinds.filter((k) => k.kind !== last);
+}
+
 /** The page's address for people: host and path, no query (tokens live there). */
 export function where(page: Page): string {
   try {

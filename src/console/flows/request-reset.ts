@@ -2,9 +2,9 @@ import { PageNotRecognisedError } from '../../common/errors';
 import type { StepOutcome } from '../../pipeline/step-handler';
 import type { ConsoleSession } from '../browser-session';
 import { solveCaptcha } from '../captcha/solve-captcha';
-import { press, recognise, waitForElement } from '../page-kit';
+import { afterActingOn, press, recognise, waitForElement } from '../page-kit';
 import type { FlowContext } from './flow-context';
-import { afterActingOn, captchaOwner, solvedBy, startRootSignIn } from './root-sign-in';
+import { captchaOwner, solvedBy, startRootSignIn } from './root-sign-in';
 import { ELEMENT, RECOVERY_PAGES, type RecoveryPage } from './sign-in-pages';
 
 /**

@@ -1,7 +1,7 @@
 import { PageNotRecognisedError } from '../../common/errors';
 import type { ConsoleSession } from '../browser-session';
 import { type CaptchaOwner, type Solver, solveCaptcha } from '../captcha/solve-captcha';
-import { fill, findNow, type PageKind, press, recognise, waitForElement } from '../page-kit';
+import { afterActingOn, fill, findNow, press, recognise, waitForElement } from '../page-kit';
 import type { FlowContext } from './flow-context';
 import { CONSOLE_HOME, ELEMENT, SIGN_IN_PAGES, type SignInPage } from './sign-in-pages';
 
@@ -72,12 +72,4 @@ export async function startRootSignIn(session: ConsoleSession, flow: FlowContext
     last = kind;
   }
   throw new PageNotRecognisedError('The sign-in went round in circles.');
-}
-
-/** The kinds to wait for after acting on `last`: any but that one (its page is still there until it moves on). */
-export function afterActingOn<K extends string>(
-  kinds: readonly PageKind<K>[],
-  last: K | undefined,
-): PageKind<K>[] {
-  return kinds.filter((k) => k.kind !== last);
 }

@@ -3,9 +3,8 @@ import type { StepOutcome } from '../../pipeline/step-handler';
 import { RESET_REQUESTS_AGAIN } from '../../pipeline/steps/await-reset-mail';
 import { describeUrl, isResetLink } from '../allow-list';
 import type { ConsoleSession } from '../browser-session';
-import { fill, findNow, press, recognise, waitForElement } from '../page-kit';
+import { afterActingOn, fill, findNow, press, recognise, waitForElement } from '../page-kit';
 import type { FlowContext } from './flow-context';
-import { afterActingOn } from './root-sign-in';
 import { ELEMENT, RESET_PAGES, type ResetPage } from './sign-in-pages';
 
 /**

@@ -5,9 +5,9 @@ import type { ConsoleSession } from '../browser-session';
 import { solveCaptcha } from '../captcha/solve-captcha';
 import { findSecretKeyText } from '../in-page';
 import { consecutiveMfaCodes, mfaCode } from '../mfa';
-import { fill, findNow, press, recognise, script, waitForElement } from '../page-kit';
+import { afterActingOn, fill, findNow, press, recognise, script, waitForElement } from '../page-kit';
 import type { FlowContext } from './flow-context';
-import { afterActingOn, captchaOwner, solvedBy, startRootSignIn } from './root-sign-in';
+import { captchaOwner, solvedBy, startRootSignIn } from './root-sign-in';
 import { ELEMENT, SIGN_IN_PAGES, type SignInPage } from './sign-in-pages';
 
 /** Where the teardown keeps the address of the page that asked for a mailed code (no secret in it). */
