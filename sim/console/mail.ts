@@ -46,7 +46,7 @@ function mailDate(at: number): string {
   return new Date(at).toUTCString().replace('GMT', '+0000');
 }
 
-function sesHeaders(at: number, envelopeFrom: string, senderDomain: string): string[] {
+function sesHeaders(at: number, envelopeFrom: string, senderDomain: string, recipient: string): string[] {
   const ip = `54.240.8.${(at % 200) + 20}`;
   const helo = `a8-${(at % 200) + 20}.smtp-out.amazonses.com`;
   const receipt = randomBytes(96).toString('base64');
@@ -55,7 +55,8 @@ function sesHeaders(at: number, envelopeFrom: string, senderDomain: string): str
     `Return-Path: <${envelopeFrom}>`,
     `Received: from ${helo} (${helo} [${ip}])`,
     ` by inbound-smtp.us-east-1.amazonaws.com with SMTP id ${randomBytes(10).toString('hex')}`,
-    ` for root; ${mailDate(at)}`,
+    // The envelope recipient, as SES names it in the Received field it adds.
+    ` for ${recipient}; ${mailDate(at)}`,
     'X-SES-Spam-Verdict: PASS',
     'X-SES-Virus-Verdict: PASS',
     `Received-SPF: pass (spfCheck: domain of amazonses.com designates ${ip} as permitted sender)`,
@@ -84,7 +85,7 @@ function buildMime(options: {
   const boundary = `----=_Part_${randomBytes(8).toString('hex')}`;
   const envelopeFrom = `0100${randomBytes(12).toString('hex')}-000000@amazonses.com`;
   const headers = [
-    ...sesHeaders(options.at, envelopeFrom, options.senderDomain),
+    ...sesHeaders(options.at, envelopeFrom, options.senderDomain, options.to),
     `From: ${options.from}`,
     `To: ${options.to}`,
     `Subject: ${options.subject}`,

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'STEP_UNAVAILABLE'
   | 'AWS_CALL_FAILED'
   | 'PAGE_NOT_RECOGNISED'
+  | 'MAIL_REJECTED'
   | 'BROWSER_FAILED';
 
 export class TeardownError extends Error {
@@ -105,6 +106,13 @@ export class AwsCallError extends TeardownError {
 export class PageNotRecognisedError extends TeardownError {
   constructor(message: string, options: { cause?: unknown } = {}) {
     super('PAGE_NOT_RECOGNISED', message, options);
+  }
+}
+
+/** A stored mail that cannot be taken at all (too large, unreadable): logged with the reason and dropped. */
+export class MailRejectedError extends TeardownError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('MAIL_REJECTED', message, options);
   }
 }
 

@@ -18,7 +18,7 @@ import type { DataPorts } from './ports/data-ports';
 import { Runner } from './runner';
 import type { StepHandler } from './step-handler';
 
-/** What a worker Lambda (pipeline, browser) builds once per container, before its own step handlers. */
+/** What a Lambda that moves teardowns (pipeline, browser, mail) builds once per container. */
 export interface WorkerBase {
   config: Config;
   logger: Logger;
@@ -27,9 +27,9 @@ export interface WorkerBase {
   outbox: SlackOutbox;
 }
 
-export async function workerBase(worker: Worker): Promise<WorkerBase> {
+export async function workerBase(name: string): Promise<WorkerBase> {
   const config = loadConfig();
-  const logger = createLogger(worker);
+  const logger = createLogger(name);
   const slack = await loadPostingSettings(process.env, secretsManagerReader());
   const ports = awsDataPorts({
     dynamodb: new DynamoDBClient({ region: config.region }),
@@ -40,13 +40,14 @@ export async function workerBase(worker: Worker): Promise<WorkerBase> {
 }
 
 /**
- * The runner of a worker Lambda: hand-offs by Lambda invocation and one-shot schedules, every transition shown in
- * the teardown's Slack thread (and logged), step metrics in EMF.
+ * The runner of such a Lambda: hand-offs by Lambda invocation and one-shot schedules, every transition shown in
+ * the teardown's Slack thread (and logged), step metrics in EMF. The mail and phone Lambdas run no steps: they
+ * resume teardowns by the catalogue's rules.
  */
 export function workerRunner(
-  worker: Worker,
+  name: Worker | 'mail' | 'phone',
   base: WorkerBase,
-  handlers: Partial<Record<StepName, StepHandler>>,
+  handlers: Partial<Record<StepName, StepHandler>> = {},
   options: { quota?: () => Promise<CloseQuota> } = {},
 ): { runner: Runner; slackNotifier: SlackNotifier } {
   const { config, logger, ports, outbox } = base;
@@ -66,7 +67,7 @@ export function workerRunner(
     logger,
     metrics: createStepMetrics(),
     handlers,
-    workerId: `${worker}-${randomUUID().slice(0, 8)}`,
+    workerId: `${name}-${randomUUID().slice(0, 8)}`,
   });
   return { runner, slackNotifier };
 }

@@ -12,6 +12,7 @@ import { isAwaitingApproval, requestMessage, stepPosition } from './render/reque
 import {
   endedReply,
   refusedEphemeral,
+  resumedReply,
   stepReply,
   strategySwitchedReply,
   wentBackReply,
@@ -107,8 +108,12 @@ export class SlackNotifier implements Notifier {
           );
         }
         break;
-      case 'retry-scheduled':
       case 'rerun':
+        // A wait that a signal ended (a mailed code, a person's Retry) is worth a line; a step's own rerun is not.
+        if (notice.previous?.stepStatus === 'waiting') reply(resumedReply(teardown, event));
+        this.refresh(teardown, updates);
+        break;
+      case 'retry-scheduled':
         this.refresh(teardown, updates);
         break;
       case 'went-back':

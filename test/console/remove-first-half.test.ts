@@ -3,7 +3,8 @@
 // root password, and the worker signs in as root.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Generation } from '../../sim/console';
-import { type BrowserWorld, browserWorld, resetMailArrives, startRemoval } from './support';
+import { requestApprovedRemoval } from '../support/runner-rig';
+import { type BrowserWorld, browserWorld, deliverMails, resetMailArrives, startRemoval } from './support';
 
 let w: BrowserWorld | undefined;
 afterEach(async () => {
@@ -49,4 +50,34 @@ describe.each<Generation>(['old', 'new'])('with the %s generation of ids', (gene
       expect.arrayContaining([expect.objectContaining({ name: 'sim-session' })]),
     );
   });
+});
+
+it('takes each reset link to its own teardown once, with two waiting and their mails crossed and delivered twice', async () => {
+  w = await browserWorld({ sim: { captcha: 'never', promotionalMailFirst: true } });
+  const other = w.h.org.accounts.sandbox2;
+  await startRemoval(w);
+  await requestApprovedRemoval(w.h, other.id);
+  expect((await w.h.store.get(other.id))?.step).toBe('await-reset-mail');
+  // Four mails so far: a promotion and a reset mail for each account; SES delivers them backwards, each twice.
+  expect(w.mailQueue.map((m) => m.kind)).toEqual(['promotion', 'reset', 'promotion', 'reset']);
+  const outcomes = JSON.stringify(await deliverMails(w, { reverse: true, twice: true }));
+  // Each reset mail resumed its teardown once; its second copy found it no longer waiting.
+  expect(outcomes.match(/"resumed"/g)).toHaveLength(2);
+  expect(outcomes.match(/no teardown waits for a reset mail/g)).toHaveLength(2);
+
+  for (const account of [w.h.org.accounts.sandbox1, other]) {
+    expect(await w.h.store.get(account.id)).toMatchObject({ step: 'complete-signup' });
+    expect(w.rig.sim.account(account.id)?.password).toBe(await w.rig.credentials.password(account.id));
+    const events = await w.h.store.events(account.id, (await w.h.store.get(account.id))!.teardownId);
+    expect(events.filter((e) => e.step === 'await-reset-mail' && e.action === 'step-succeeded')).toHaveLength(
+      1,
+    );
+    expect(events.filter((e) => e.action === 'mail-received')).toEqual([
+      expect.objectContaining({ detail: expect.stringContaining('Welcome to Amazon Web Services') }),
+    ]);
+  }
+  // The thread says a mail came, never what it held.
+  const replies = w.h.notices.map((n) => JSON.stringify(n.event)).join('\n');
+  expect(replies).toContain('reset mail received');
+  expect(replies).not.toMatch(/token=/);
 });

@@ -29,7 +29,7 @@ export function deployedEnvironment(input: {
 }
 
 /** Bundles a Lambda as `npm run build` does and loads it, as the runtime would (set its environment first). */
-export async function importBundledLambda<T>(name: 'bot' | 'pipeline' | 'browser'): Promise<T> {
+export async function importBundledLambda<T>(name: 'bot' | 'pipeline' | 'browser' | 'mail'): Promise<T> {
   const outdir = await mkdtemp(join(tmpdir(), 'bundle-'));
   const [bundle] = await bundleLambdas(outdir, [name]);
   if (!bundle) throw new Error(`no ${name} bundle`);

@@ -14,6 +14,7 @@ import {
   refusalOf,
 } from '../../src/pipeline/ports/captcha-challenges';
 import type { CloseLedger, CloseRecord } from '../../src/pipeline/ports/close-ledger';
+import type { IdempotencyKeys } from '../../src/pipeline/ports/idempotency-keys';
 import type {
   CloseResult,
   MemberAccount,
@@ -52,13 +53,14 @@ export class FakeOrganizations implements Organizations {
       ou?: string;
       tags?: Record<string, string>;
       joinedAt?: number;
+      email?: string;
     } = {},
   ) {
     const ou = options.ou ?? SANDBOX_OU;
     this.accounts.set(id, {
       id: id as AccountId,
       name: options.name ?? `sandbox-${id.slice(-4)}`,
-      email: `sandbox-${id.slice(-4)}@example.com`,
+      email: options.email ?? `sandbox-${id.slice(-4)}@example.com`,
       state: options.state ?? 'ACTIVE',
       joinedAt: options.joinedAt ?? Date.UTC(2026, 0, 1),
       parents: [
@@ -121,6 +123,18 @@ export class FakeRootAccess implements RootAccess {
     if (this.loginProfiles.has(accountId)) return 'existed' as const;
     this.loginProfiles.add(accountId);
     return 'created' as const;
+  }
+}
+
+/** Idempotency keys in memory: the first claim of a key within its time to live wins. */
+export class MemoryIdempotencyKeys implements IdempotencyKeys {
+  private readonly claimed = new Map<string, number>();
+  constructor(private readonly clock: () => number = Date.now) {}
+  async claimOnce(key: string, ttlMs: number): Promise<boolean> {
+    const until = this.claimed.get(key);
+    if (until !== undefined && until > this.clock()) return false;
+    this.claimed.set(key, this.clock() + ttlMs);
+    return true;
   }
 }
 
@@ -277,6 +291,13 @@ export class MemoryTeardownStore implements TeardownStore {
       throw new ConflictError(`The teardown of ${next.accountId} was changed by someone else first.`);
     }
     this.current.set(next.accountId, structuredClone(next));
+    this.log.push(structuredClone(event));
+  }
+  private readonly noted = new Set<string>();
+  async note(event: TeardownEvent, tag: string): Promise<void> {
+    const key = `${event.accountId}/${event.teardownId}/${tag}`;
+    if (this.noted.has(key)) return;
+    this.noted.add(key);
     this.log.push(structuredClone(event));
   }
   async events(accountId: AccountId, teardownId: string): Promise<TeardownEvent[]> {

@@ -8,6 +8,7 @@ import {
   FakeRootAccess,
   MemoryCaptchaChallenges,
   MemoryCloseLedger,
+  MemoryIdempotencyKeys,
   MemoryPhoneLineLeases,
   MemoryTeardownStore,
   SANDBOX_OU,
@@ -36,7 +37,7 @@ export function createMemoryHarness(
   const ports = {
     teardowns: new MemoryTeardownStore(),
     ledger: new MemoryCloseLedger(),
-    idempotency: { claimOnce: async () => true },
+    idempotency: new MemoryIdempotencyKeys(),
     orgs,
     captchaChallenges: new MemoryCaptchaChallenges(),
     phoneLines: new MemoryPhoneLineLeases(),

@@ -16,6 +16,11 @@ export interface TeardownStore {
    * the event. ConflictError when someone else wrote first.
    */
   transition(expectedVersion: number, next: Teardown, event: TeardownEvent): Promise<void>;
+  /**
+   * Appends an event that changes nothing on the record (something observed: a mail that is no reset mail).
+   * `tag` names it: noting the same tag twice keeps one event. The event carries the record's current version.
+   */
+  note(event: TeardownEvent, tag: string): Promise<void>;
   /** The event log of one teardown, oldest first. */
   events(accountId: AccountId, teardownId: string): Promise<TeardownEvent[]>;
 }

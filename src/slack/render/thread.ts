@@ -29,6 +29,13 @@ export function wentBackReply(t: Teardown, event: TeardownEvent): string {
   return `:leftwards_arrow_with_hook: Back to step ${steps.indexOf(t.step) + 1} of ${steps.length} · ${STEPS[t.step].title}${why}`;
 }
 
+/** "Step 7 of 12 · Sign in as root — sign-in code received; running it again": a wait a signal ended. */
+export function resumedReply(t: Teardown, event: TeardownEvent): string {
+  const steps = STRATEGY_STEPS[t.strategy];
+  const why = event.detail ? ` — ${withMentions(event.detail, [t.requester, t.approver, event.actor])}` : '';
+  return `:arrow_forward: Step ${steps.indexOf(t.step) + 1} of ${steps.length} · ${STEPS[t.step].title}${why}; running it again`;
+}
+
 export function refusedEphemeral(t: Teardown): string {
   return `:no_entry: Your teardown of ${accountLabel(t)} was refused: ${freeText(t.outcome ?? 'preflight failed')}`;
 }

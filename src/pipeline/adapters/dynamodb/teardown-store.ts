@@ -1,10 +1,15 @@
-import { QueryCommand, TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { AccountId } from '../../../common/account-id';
 import { asAwsCallError, ConflictError, TeardownExistsError } from '../../../common/errors';
 import type { Page, Teardown, TeardownEvent, TeardownStatus } from '../../model';
 import type { TeardownStore } from '../../ports/teardown-store';
 import { STATUS_INDEX, TTL_ATTRIBUTE } from './state-table';
-import { conditionFailedOnFirstItem, type StateTable } from './table';
+import { conditionFailed, conditionFailedOnFirstItem, type StateTable } from './table';
 
 const CURRENT = 'TEARDOWN';
 const accountKey = (accountId: string) => `ACCOUNT#${accountId}`;
@@ -135,6 +140,23 @@ export class DynamoTeardownStore implements TeardownStore {
       }
       // TransactionConflict, throttling, a service error: nobody else won, so the same write may be retried.
       throw asAwsCallError('Saving the teardown', error, { retryable: true });
+    }
+  }
+
+  async note(event: TeardownEvent, tag: string): Promise<void> {
+    // Sorted after the event of its version; a repeated tag (the same mail delivered twice) is kept once.
+    const item = { ...eventItem(event), sk: `${eventKey(event.teardownId, event.version)}#${tag}` };
+    try {
+      await this.table.doc.send(
+        new PutCommand({
+          TableName: this.table.name,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (conditionFailed(error)) return;
+      throw asAwsCallError('Noting an event of the teardown', error);
     }
   }
 

@@ -108,3 +108,29 @@ it('allows a new teardown of an account only after the previous one ended', asyn
   // The earlier teardown's event log stays.
   expect((await store.events(id(1), 't1')).map((e) => e.action)).toEqual(['requested', 'ended']);
 });
+
+it('notes an observed event after its version’s own, once per tag, leaving the record as it was', async () => {
+  const created = await create(1, Date.now());
+  const observed = {
+    accountId: id(1),
+    teardownId: 't1',
+    version: created.version,
+    at: Date.now(),
+    actor: 'mail',
+    action: 'mail-received',
+    step: created.step,
+    attempt: created.attempt,
+    outcome: 'ignored',
+    detail: 'Welcome to Amazon Web Services, from no-reply@aws.example',
+  };
+  await store.note(observed, 'mail-abc');
+  await store.note(observed, 'mail-abc');
+  const a = claim(created, 'worker-a', Date.now(), 60_000);
+  await store.transition(created.version, a.next, a.event);
+  expect((await store.events(id(1), 't1')).map((e) => e.action)).toEqual([
+    'requested',
+    'mail-received',
+    'claimed',
+  ]);
+  expect(await store.get(id(1))).toMatchObject({ version: created.version + 1 });
+});
