@@ -1,6 +1,7 @@
 import type { Browser } from 'puppeteer-core';
 import { PageNotRecognisedError, TeardownError } from '../common/errors';
 import { STEPS, type StepName } from '../pipeline/catalogue';
+import type { SealedValues } from '../pipeline/ports/sealed-values';
 import { SIGNAL } from '../pipeline/signals';
 import type { StepContext, StepHandler, StepOutcome } from '../pipeline/step-handler';
 import { ConsoleSession } from './browser-session';
@@ -18,6 +19,7 @@ export interface BrowserStepPorts {
   artifacts: Artifacts;
   sessions: SessionStore;
   credentials: RootCredentials;
+  sealed: SealedValues;
   captcha: Omit<CaptchaChainDeps, 'logger' | 'artifacts' | 'run'>;
   /** When the current invocation must have its outcome ready (epoch ms; Lambda's time limit), if any. */
   stopBy?: () => number | undefined;
@@ -65,6 +67,7 @@ function browserStep(
           stepTitle: STEPS[step].title,
           email,
           credentials: ports.credentials,
+          sealed: ports.sealed,
           captcha: {
             ...ports.captcha,
             artifacts: ports.artifacts,

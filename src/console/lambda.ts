@@ -7,6 +7,7 @@ import { SlackCaptchaPrompter } from '../slack/captcha-prompter';
 import { secretsManagerReader } from '../slack/secrets';
 import { S3Artifacts } from './adapters/s3-artifacts';
 import { SecretsManagerRootCredentials } from './adapters/secrets-manager-root-credentials';
+import { SecretsManagerSealedValues } from './adapters/secrets-manager-sealed-values';
 import { SecretsManagerSessionStore } from './adapters/secrets-manager-session-store';
 import { handleBrowserEvent } from './browser-events';
 import { browserStepHandlers } from './browser-steps';
@@ -37,6 +38,7 @@ const handlers = browserStepHandlers({
   artifacts,
   sessions: new SecretsManagerSessionStore(secrets, secretOptions),
   credentials: new SecretsManagerRootCredentials(secrets, secretOptions),
+  sealed: new SecretsManagerSealedValues(secrets, secretOptions),
   captcha: {
     ...(settings.twoCaptchaSecret
       ? { solver: twoCaptchaSolverFromEnv(process.env, secretsManagerReader(), { logger }) }

@@ -3,6 +3,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { NotWaitingError, TeardownError } from '../common/errors';
 import type { Teardown, TeardownEvent } from '../pipeline/model';
 import type { IdempotencyKeys } from '../pipeline/ports/idempotency-keys';
+import type { SealedValues } from '../pipeline/ports/sealed-values';
 import type { TeardownStore } from '../pipeline/ports/teardown-store';
 import type { Runner } from '../pipeline/runner';
 import { SIGNAL, type Signal } from '../pipeline/signals';
@@ -19,6 +20,8 @@ export interface MailIntakeDeps {
   objects: MailObjects;
   teardowns: Pick<TeardownStore, 'list' | 'note'>;
   idempotency: IdempotencyKeys;
+  /** Where the link or code is kept: the teardown record and the signal carry only its reference. */
+  sealed: SealedValues;
   /** Decides on the signal by the catalogue's rules, as every Lambda does. */
   runner: Pick<Runner, 'resume'>;
   settings: MailSettings;
@@ -99,8 +102,16 @@ export async function takeMail(deps: MailIntakeDeps, stored: StoredMail): Promis
   }
   const signal: Signal =
     mail.verdict === 'reset-link'
-      ? { name: SIGNAL.resetLink, actor: 'mail', payload: { link: mail.link } }
-      : { name: SIGNAL.signInCode, actor: 'mail', payload: { code: mail.code } };
+      ? {
+          name: SIGNAL.resetLink,
+          actor: 'mail',
+          payload: { link: await deps.sealed.seal(teardown, 'reset-link', mail.link) },
+        }
+      : {
+          name: SIGNAL.signInCode,
+          actor: 'mail',
+          payload: { code: await deps.sealed.seal(teardown, 'sign-in-code', mail.code) },
+        };
   try {
     await deps.runner.resume(teardown.accountId, signal, { teardownId: teardown.teardownId });
   } catch (error) {

@@ -1,6 +1,9 @@
 import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESClient } from '@aws-sdk/client-ses';
 import { type LambdaContext, withInvocationContext } from '../common/logger';
+import { SecretsManagerSealedValues } from '../console/adapters/secrets-manager-sealed-values';
+import { loadSecretPrefix } from '../console/settings';
 import { workerBase, workerRunner } from '../pipeline/lambda-worker';
 import { S3MailObjects } from './adapters/s3-mail-objects';
 import { SesForwarder } from './adapters/ses-forwarder';
@@ -19,6 +22,9 @@ const deps = {
   objects: new S3MailObjects(new S3Client({ region: config.region })),
   teardowns: ports.teardowns,
   idempotency: ports.idempotency,
+  sealed: new SecretsManagerSealedValues(new SecretsManagerClient({ region: config.region }), {
+    prefix: loadSecretPrefix(),
+  }),
   runner,
   settings,
   ...(forwardTo && forwardFrom

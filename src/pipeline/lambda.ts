@@ -1,6 +1,7 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { LambdaContext } from '../common/logger';
 import { withInvocationContext } from '../common/logger';
+import { SecretsManagerSealedValues } from '../console/adapters/secrets-manager-sealed-values';
 import {
   SecretsManagerSessionStore,
   sessionCleaner,
@@ -15,16 +16,17 @@ import { pipelineStepHandlers } from './pipeline-worker';
 // The composition root of the pipeline Lambda: every adapter is built here, once per container.
 const base = await workerBase('pipeline');
 const { config, logger, ports } = base;
+const secrets = new SecretsManagerClient({ region: config.region });
+const prefix = loadSecretPrefix();
+const sealed = new SecretsManagerSealedValues(secrets, { prefix });
 const handlers = pipelineStepHandlers({
   ...ports,
   rootAccess: new RootAccessGateway(config.region),
-  // The browser worker's saved root sessions go with the teardown; root passwords and MFA keys stay.
+  // The browser worker's saved root sessions and any mailed link or code go with the teardown; root passwords and
+  // MFA keys stay.
   cleaners: [
-    sessionCleaner(
-      new SecretsManagerSessionStore(new SecretsManagerClient({ region: config.region }), {
-        prefix: loadSecretPrefix(),
-      }),
-    ),
+    sessionCleaner(new SecretsManagerSessionStore(secrets, { prefix })),
+    ({ teardown }) => sealed.dropAll(teardown),
   ],
 });
 const { runner, slackNotifier } = workerRunner('pipeline', base, handlers, {

@@ -6,6 +6,13 @@ const code = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9]{4,12}$/, 'a code is 4 to 12 letters or digits');
+/** A mailed value kept in the secret store, by reference (see ports/sealed-values.ts). */
+const SEALED = /^sealed:\d{12}\/[A-Za-z0-9._-]{1,64}\/[a-z-]{1,32}$/;
+const sealed = z.string().regex(SEALED, 'a sealed reference');
+const codeOrSealed = z
+  .string()
+  .trim()
+  .refine((v) => /^[A-Za-z0-9]{4,12}$/.test(v) || SEALED.test(v), 'a code is 4 to 12 letters or digits');
 
 /** Schemas of every signal, by name: how a signal arriving in an event is checked before it is used. */
 export const signalSchema = z.discriminatedUnion('name', [
@@ -22,9 +29,13 @@ export const signalSchema = z.discriminatedUnion('name', [
   z.object({
     name: z.literal(SIGNAL.resetLink),
     actor,
-    payload: z.object({ link: z.url({ protocol: /^https$/ }).max(4096) }),
+    payload: z.object({ link: z.union([sealed, z.url({ protocol: /^https$/ }).max(4096)]) }),
   }),
-  z.object({ name: z.literal(SIGNAL.signInCode), actor, payload: z.object({ code }) }),
+  z.object({
+    name: z.literal(SIGNAL.signInCode),
+    actor,
+    payload: z.object({ code: codeOrSealed }),
+  }),
   z.object({
     name: z.literal(SIGNAL.phoneCode),
     actor,

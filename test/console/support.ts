@@ -106,6 +106,7 @@ export async function browserWorld(
       objects: new S3MailObjects(rig.s3),
       teardowns: h.store,
       idempotency: h.ports.idempotency,
+      sealed: rig.ports.sealed,
       runner: h.runner,
       settings: loadMailSettings({}),
       logger: createLogger('mail-test', { logLevel: 'ERROR' }),

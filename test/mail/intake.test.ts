@@ -12,6 +12,7 @@ import { s3EventFor } from '../../src/mail/s3-event';
 import type { StepName } from '../../src/pipeline/catalogue';
 import type { StepHandler } from '../../src/pipeline/step-handler';
 import { captureOutputOf } from '../common/capture-output';
+import { MemorySealedValues } from '../support/fakes';
 import { createMemoryHarness, type MemoryHarness } from '../support/memory-harness';
 import { requestApprovedRemoval } from '../support/runner-rig';
 
@@ -61,17 +62,20 @@ let h: MemoryHarness;
 let objects: MemoryMailObjects;
 let forwarded: string[];
 let deps: MailIntakeDeps;
+let sealed: MemorySealedValues;
 beforeEach(() => {
   handoffSeen.length = 0;
   h = createMemoryHarness({ handlers: STAND_INS });
   h.ports.orgs.add(ID, { name: 'sandbox-0417', email: ROOT });
   objects = new MemoryMailObjects();
   forwarded = [];
+  sealed = new MemorySealedValues();
   const forwarder: MailForwarder = { forward: async (_raw, note) => void forwarded.push(note) };
   deps = {
     objects,
     teardowns: h.ports.teardowns,
     idempotency: h.ports.idempotency,
+    sealed,
     runner: h.runner,
     settings: loadMailSettings({}),
     forwarder,
@@ -99,8 +103,12 @@ it('hands the reset link to the one teardown that waits for it, and nowhere else
   const { result: outcome, text: output } = await captureOutputOf(() => take('reset-multipart-qp.eml'));
   expect(outcome).toMatchObject({ outcome: 'resumed', signal: 'reset-link', accountId: ID });
   expect(await teardown()).toMatchObject({ step: 'set-password' });
-  const link = handoffSeen.at(-1)?.resetLink;
+  // The teardown holds a reference; the link itself is in the secret store only.
+  const reference = handoffSeen.at(-1)?.resetLink;
+  expect(reference).toBe(`sealed:${ID}/${(await teardown()).teardownId}/reset-link`);
+  const link = sealed.values.get(reference as string);
   expect(link).toMatch(/^https:\/\/signin\.aws\.amazon\.com\/resetpassword\?/);
+  expect(h.ports.teardowns.dump()).not.toContain(link);
   // Neither the logs nor anything the thread was told holds it.
   expect(output).not.toContain(link);
   expect(JSON.stringify(h.notices.map((n) => n.event))).not.toContain(link);
@@ -180,7 +188,9 @@ it('hands a mailed sign-in code to the sign-in that waits for it', async () => {
   await h.runUntilQuiet();
   expect(await teardown()).toMatchObject({ step: 'sign-in', wait: { signal: 'sign-in-code' } });
   expect(await take('code-multipart-qp.eml')).toMatchObject({ outcome: 'resumed', signal: 'sign-in-code' });
-  expect(handoffSeen.find((seen) => seen?.signInCode)?.signInCode).toMatch(/^\d{6}$/);
+  const reference = handoffSeen.find((seen) => seen?.signInCode)?.signInCode as string;
+  expect(reference).toMatch(/^sealed:\d{12}\/.+\/sign-in-code$/);
+  expect(sealed.values.get(reference)).toMatch(/^\d{6}$/);
   expect(await teardown()).toMatchObject({ step: 'complete-signup' });
 });
 

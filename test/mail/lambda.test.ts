@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type SlackSim, startSlackSim } from '../../sim/slack';
@@ -102,7 +103,15 @@ it('resumes the teardown that waits for the stored reset mail, says so in its th
   expect(await handler(s3EventFor({ bucket, key }, raw.length))).toEqual({
     outcomes: [{ outcome: 'resumed', signal: 'reset-link', accountId: account.id, teardownId: 't-mail' }],
   });
-  expect(await store.get(account.id)).toMatchObject({ step: 'set-password', stepStatus: 'pending' });
+  // The record holds a reference; the link is in Secrets Manager, where set-password opens it.
+  const resumed = await store.get(account.id);
+  expect(resumed).toMatchObject({ step: 'set-password', stepStatus: 'pending' });
+  expect(resumed?.handoff?.resetLink).toBe(`sealed:${account.id}/t-mail/reset-link`);
+  expect(JSON.stringify(resumed)).not.toContain('resetpassword');
+  const { SecretString } = await new SecretsManagerClient({}).send(
+    new GetSecretValueCommand({ SecretId: `sandbox-teardown/sealed/${account.id}/t-mail/reset-link` }),
+  );
+  expect(SecretString).toMatch(/^https:\/\/signin\.aws\.amazon\.com\/resetpassword\?/);
   expect(capture.invokes.at(-1)).toEqual({
     functionName: 'sandbox-teardown-browser',
     invocationType: 'Event',

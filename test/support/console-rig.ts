@@ -8,6 +8,7 @@ import type { AccountId } from '../../src/common/account-id';
 import { createLogger } from '../../src/common/logger';
 import { S3Artifacts } from '../../src/console/adapters/s3-artifacts';
 import { SecretsManagerRootCredentials } from '../../src/console/adapters/secrets-manager-root-credentials';
+import { SecretsManagerSealedValues } from '../../src/console/adapters/secrets-manager-sealed-values';
 import { SecretsManagerSessionStore } from '../../src/console/adapters/secrets-manager-session-store';
 import type { BrowserStepPorts } from '../../src/console/browser-steps';
 import { TwoCaptchaSolver } from '../../src/console/captcha/two-captcha';
@@ -80,6 +81,7 @@ export async function startConsoleRig(options: {
     artifacts: new S3Artifacts(s3, bucket),
     sessions,
     credentials,
+    sealed: new SecretsManagerSealedValues(secrets, { prefix: 'sandbox-teardown-test' }),
     captcha: {
       // Polls 2captcha at a test pace; the service itself asks for 5 s between polls.
       solver: new TwoCaptchaSolver({

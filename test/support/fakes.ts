@@ -30,6 +30,12 @@ import {
   queuePosition,
 } from '../../src/pipeline/ports/phone-line-leases';
 import type { RootAccess } from '../../src/pipeline/ports/root-access';
+import {
+  SEALED_NAMES,
+  type SealedOwner,
+  type SealedValues,
+  sealedReference,
+} from '../../src/pipeline/ports/sealed-values';
 import type { TeardownStore } from '../../src/pipeline/ports/teardown-store';
 import { newTeardown } from '../../src/pipeline/state';
 import type { StepContext } from '../../src/pipeline/step-handler';
@@ -123,6 +129,25 @@ export class FakeRootAccess implements RootAccess {
     if (this.loginProfiles.has(accountId)) return 'existed' as const;
     this.loginProfiles.add(accountId);
     return 'created' as const;
+  }
+}
+
+/** Sealed values in memory, by the same references as the Secrets Manager adapter. */
+export class MemorySealedValues implements SealedValues {
+  readonly values = new Map<string, string>();
+  async seal(owner: SealedOwner, name: string, value: string) {
+    const reference = sealedReference(owner, name);
+    this.values.set(reference, value);
+    return reference;
+  }
+  async open(reference: string) {
+    return this.values.get(reference);
+  }
+  async drop(reference: string) {
+    this.values.delete(reference);
+  }
+  async dropAll(owner: SealedOwner) {
+    for (const name of SEALED_NAMES) this.values.delete(sealedReference(owner, name));
   }
 }
 

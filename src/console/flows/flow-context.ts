@@ -1,5 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Teardown } from '../../pipeline/model';
+import type { SealedValues } from '../../pipeline/ports/sealed-values';
+import { isSealed } from '../../pipeline/ports/sealed-values';
 import type { CaptchaChainDeps, Solver } from '../captcha/solve-captcha';
 import type { RootCredentials } from '../ports';
 
@@ -16,10 +18,22 @@ export interface FlowContext {
   /** The root user's email address (from preflight). */
   email: string;
   credentials: RootCredentials;
+  /** Mailed links and codes, handed over by reference. */
+  sealed: SealedValues;
   captcha: CaptchaChainDeps;
   settings: FlowSettings;
   logger: Logger;
   now: () => number;
   /** Who solved each CAPTCHA of this run, in order. */
   solvers: Solver[];
+}
+
+/** A hand-over value itself: opened from the secret store when it came sealed (undefined once it was dropped). */
+export async function handedOver(flow: FlowContext, value: string | undefined): Promise<string | undefined> {
+  return isSealed(value) ? flow.sealed.open(value) : value;
+}
+
+/** Forgets a sealed hand-over value once it has been used. */
+export async function usedUp(flow: FlowContext, value: string | undefined): Promise<void> {
+  if (isSealed(value)) await flow.sealed.drop(value);
 }

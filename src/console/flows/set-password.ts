@@ -4,7 +4,7 @@ import { RESET_REQUESTS_AGAIN } from '../../pipeline/steps/await-reset-mail';
 import { describeUrl, isResetLink } from '../allow-list';
 import type { ConsoleSession } from '../browser-session';
 import { afterActingOn, fill, findNow, press, recognise, waitForElement } from '../page-kit';
-import type { FlowContext } from './flow-context';
+import { type FlowContext, handedOver, usedUp } from './flow-context';
 import { ELEMENT, RESET_PAGES, type ResetPage } from './sign-in-pages';
 
 /**
@@ -13,7 +13,8 @@ import { ELEMENT, RESET_PAGES, type ResetPage } from './sign-in-pages';
  */
 export async function setPassword(session: ConsoleSession, flow: FlowContext): Promise<StepOutcome> {
   const { page } = session;
-  const link = flow.teardown.handoff?.resetLink;
+  const handed = flow.teardown.handoff?.resetLink;
+  const link = await handedOver(flow, handed);
   if (!link) {
     return {
       type: 'back-to',
@@ -47,6 +48,7 @@ export async function setPassword(session: ConsoleSession, flow: FlowContext): P
       case 'password-refused':
         throw new PageNotRecognisedError('AWS refused the generated password; its rules may have changed.');
       case 'reset-done': {
+        await usedUp(flow, handed);
         const shot = await session.screenshot('Root password set', 'password-set');
         return {
           type: 'done',

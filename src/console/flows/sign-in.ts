@@ -6,7 +6,7 @@ import { solveCaptcha } from '../captcha/solve-captcha';
 import { findSecretKeyText } from '../in-page';
 import { consecutiveMfaCodes, mfaCode } from '../mfa';
 import { afterActingOn, fill, findNow, press, recognise, script, waitForElement } from '../page-kit';
-import type { FlowContext } from './flow-context';
+import { type FlowContext, handedOver, usedUp } from './flow-context';
 import { captchaOwner, solvedBy, startRootSignIn } from './root-sign-in';
 import { ELEMENT, SIGN_IN_PAGES, type SignInPage } from './sign-in-pages';
 
@@ -22,7 +22,8 @@ const CODE_PAGE = 'signInCodePage';
 export async function signIn(session: ConsoleSession, flow: FlowContext): Promise<StepOutcome> {
   const { page } = session;
   const timeoutMs = flow.settings.pageTimeoutMs;
-  const mailedCode = flow.teardown.handoff?.signInCode;
+  const handedCode = flow.teardown.handoff?.signInCode;
+  const mailedCode = await handedOver(flow, handedCode);
   const codePage = flow.teardown.data[CODE_PAGE];
   const notes: string[] = [];
 
@@ -36,6 +37,7 @@ export async function signIn(session: ConsoleSession, flow: FlowContext): Promis
     start = await startRootSignIn(session, flow);
   }
   if (start === 'signed-in') return signedIn(session, flow, ['the saved session was still signed in']);
+  if (start === 'code-page') await usedUp(flow, handedCode);
   if (start === 'password') {
     const password = await flow.credentials.password(flow.teardown.accountId);
     if (!password) {
