@@ -133,14 +133,25 @@ function addressesIn(objects: AddressObject | AddressObject[] | undefined): stri
   return [objects ?? []].flat().flatMap((object) => flatten(object.value));
 }
 
+/** The envelope recipient SES took the mail for: the topmost Received's `for` clause. */
+function envelopeRecipientOf(mail: ParsedMail): string | undefined {
+  const received = mail.headerLines.find((header) => header.key === 'received');
+  const envelope = received && /\bfor\s+<?([^\s<>;]+@[^\s<>;]+?)>?\s*;/i.exec(fieldValue(received))?.[1];
+  return envelope ? normaliseAddress(envelope) : undefined;
+}
+
+/** The To addresses, which AWS's DKIM signature covers. */
+function signedRecipientsOf(mail: ParsedMail): string[] {
+  return [...new Set(addressesIn(mail.to).flatMap((address) => normaliseAddress(address) ?? []))];
+}
+
 /** To, Cc, Delivered-To and the topmost Received's `for` clause (the envelope recipient SES took it for). */
 function recipientsOf(mail: ParsedMail): string[] {
   const lines: readonly HeaderLine[] = mail.headerLines;
   const deliveredTo = lines
     .filter((header) => header.key === 'delivered-to')
     .flatMap((header) => fieldValue(header).match(/[^\s<>,;"]+@[^\s<>,;"]+/g) ?? []);
-  const received = lines.find((header) => header.key === 'received');
-  const envelope = received && /\bfor\s+<?([^\s<>;]+@[^\s<>;]+?)>?\s*;/i.exec(fieldValue(received))?.[1];
+  const envelope = envelopeRecipientOf(mail);
   const all = [
     ...addressesIn(mail.to),
     ...addressesIn(mail.cc),
@@ -263,14 +274,22 @@ async function classify(raw: Uint8Array | string, settings: MailSettings): Promi
     return rejected(`sender not trusted: ${describeSenders(fromAddresses)}`);
   const verdicts = sesVerdictProblem(mail.headerLines, sender.split('@')[1], settings.requireVerdicts);
   if (verdicts) return rejected(verdicts);
+  // AWS's genuine mail to someone else, sent on to a root address (its DKIM signature survives that): only the
+  // signed To may name the root user it is for, and SES must have taken it for that very address.
+  const addressedTo = signedRecipientsOf(mail);
+  const envelope = envelopeRecipientOf(mail);
+  if (addressedTo.length === 0) return rejected('no recipient in To');
+  if (envelope && !addressedTo.includes(envelope))
+    return rejected('delivered to an address it was not sent to');
+  const secretFacts = { ...facts, recipients: addressedTo };
 
   if (kind === 'code') {
     const code = codeOf(body);
-    return code.ok ? { verdict: 'sign-in-code', code: code.value, ...facts } : rejected(code.reason);
+    return code.ok ? { verdict: 'sign-in-code', code: code.value, ...secretFacts } : rejected(code.reason);
   }
   if (!isResetSubject(mail.subject)) return rejected('subject is not password assistance');
   const link = resetLinkOf(body);
-  return link.ok ? { verdict: 'reset-link', link: link.value, ...facts } : rejected(link.reason);
+  return link.ok ? { verdict: 'reset-link', link: link.value, ...secretFacts } : rejected(link.reason);
 }
 
 /**

@@ -48,6 +48,9 @@ export class MailTooEarlyError extends TeardownError {
   }
 }
 
+/** How much earlier than its wait a mail's Date may be and still be taken (clocks, AWS's sending queue). */
+const CLOCK_SKEW_MS = 10 * 60_000;
+
 /** A repeated delivery of the same message (S3 and Lambda retry) is recognised for this long. */
 const SEEN_MS = 7 * 86_400_000;
 
@@ -96,29 +99,48 @@ export async function takeMail(deps: MailIntakeDeps, stored: StoredMail): Promis
     return { outcome: 'dropped', reason };
   }
   const [teardown] = waiting as [Teardown];
-  if (!(await deps.idempotency.claimOnce(`mail:${messageKey(mail, raw)}`, SEEN_MS))) {
+  const since = teardown.wait?.since;
+  if (since !== undefined && mail.date !== undefined && mail.date < since - CLOCK_SKEW_MS) {
+    // A mail of an earlier request (its link was likely replaced by the one this wait is for).
+    const reason = 'the mail is older than the request its teardown waits for';
+    logger.info('mail dropped', { ...facts, reason });
+    return { outcome: 'dropped', reason };
+  }
+  const seenKey = `mail:${messageKey(mail, raw)}`;
+  if (!(await deps.idempotency.claimOnce(seenKey, SEEN_MS))) {
     logger.info('mail already taken', facts);
     return { outcome: 'duplicate', reason: 'this message was taken before' };
   }
-  const signal: Signal =
-    mail.verdict === 'reset-link'
-      ? {
-          name: SIGNAL.resetLink,
-          actor: 'mail',
-          payload: { link: await deps.sealed.seal(teardown, 'reset-link', mail.link) },
-        }
-      : {
-          name: SIGNAL.signInCode,
-          actor: 'mail',
-          payload: { code: await deps.sealed.seal(teardown, 'sign-in-code', mail.code) },
-        };
+  let signal: Signal;
   try {
-    await deps.runner.resume(teardown.accountId, signal, { teardownId: teardown.teardownId });
+    signal =
+      mail.verdict === 'reset-link'
+        ? {
+            name: SIGNAL.resetLink,
+            actor: 'mail',
+            payload: { link: await deps.sealed.seal(teardown, 'reset-link', mail.link) },
+          }
+        : {
+            name: SIGNAL.signInCode,
+            actor: 'mail',
+            payload: { code: await deps.sealed.seal(teardown, 'sign-in-code', mail.code) },
+          };
+  } catch (error) {
+    await deps.idempotency.release(seenKey).catch(() => undefined);
+    throw error;
+  }
+  try {
+    await deps.runner.resume(teardown.accountId, signal, {
+      teardownId: teardown.teardownId,
+      version: teardown.version,
+    });
   } catch (error) {
     if (error instanceof NotWaitingError) {
       logger.info('mail dropped', { ...facts, reason: error.message });
       return { outcome: 'dropped', reason: error.message };
     }
+    // Not taken after all: the retry of this delivery may take it.
+    await deps.idempotency.release(seenKey).catch(() => undefined);
     throw error;
   }
   logger.info('mail taken', { ...facts, accountId: teardown.accountId, signal: signal.name });

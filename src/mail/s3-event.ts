@@ -26,13 +26,17 @@ export type ParsedS3Event = { ok: true; mails: StoredMail[] } | { ok: false; rea
 export function parseS3Event(raw: unknown): ParsedS3Event {
   const result = s3EventSchema.safeParse(raw);
   if (!result.success) return { ok: false, reason: z.prettifyError(result.error) };
-  return {
-    ok: true,
-    mails: result.data.Records.map((r) => ({
-      bucket: r.s3.bucket.name,
-      key: decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')),
-    })),
-  };
+  try {
+    return {
+      ok: true,
+      mails: result.data.Records.map((r) => ({
+        bucket: r.s3.bucket.name,
+        key: decodeURIComponent(r.s3.object.key.replace(/\+/g, ' ')),
+      })),
+    };
+  } catch {
+    return { ok: false, reason: 'an object key is not URL-encoded' };
+  }
 }
 
 /** The event S3 sends for one stored object (what the local stack and the tests hand the handler). */

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { AccountId } from '../../src/common/account-id';
-import { MailRejectedError } from '../../src/common/errors';
+import { AwsCallError, MailRejectedError } from '../../src/common/errors';
 import { loadMailSettings } from '../../src/mail/classify';
 import { handleMailEvent } from '../../src/mail/handler';
 import { type MailIntakeDeps, MailTooEarlyError, takeMail } from '../../src/mail/intake';
@@ -65,7 +65,8 @@ let deps: MailIntakeDeps;
 let sealed: MemorySealedValues;
 beforeEach(() => {
   handoffSeen.length = 0;
-  h = createMemoryHarness({ handlers: STAND_INS });
+  // The corpus mails were sent in January 2026: the teardowns' waits begin just before the first of them.
+  h = createMemoryHarness({ handlers: STAND_INS, startAt: Date.UTC(2026, 0, 5, 14, 30) });
   h.ports.orgs.add(ID, { name: 'sandbox-0417', email: ROOT });
   objects = new MemoryMailObjects();
   forwarded = [];
@@ -113,6 +114,35 @@ it('hands the reset link to the one teardown that waits for it, and nowhere else
   expect(output).not.toContain(link);
   expect(JSON.stringify(h.notices.map((n) => n.event))).not.toContain(link);
   expect(h.notices.some((n) => n.event.detail === 'reset mail received')).toBe(true);
+});
+
+it('drops a mail of an earlier request that arrives while the teardown waits for a newer one', async () => {
+  await requestApprovedRemoval(h, ID);
+  const t = await teardown();
+  // The wait began a day after the mail was sent (reset-multipart-qp.eml: 5 January 14:35).
+  const later = { ...t, version: t.version + 1, wait: { ...t.wait!, since: Date.UTC(2026, 0, 6) } };
+  await h.ports.teardowns.transition(t.version, later, {
+    ...h.notices.at(-1)!.event,
+    version: later.version,
+  });
+  expect(await take('reset-multipart-qp.eml')).toEqual({
+    outcome: 'dropped',
+    reason: 'the mail is older than the request its teardown waits for',
+  });
+  expect(await teardown()).toEqual(later);
+});
+
+it('gives a mail back for another delivery when keeping its link fails', async () => {
+  await requestApprovedRemoval(h, ID);
+  const stored = await store('reset-multipart-qp.eml');
+  const seal = sealed.seal.bind(sealed);
+  sealed.seal = async () => {
+    throw new AwsCallError('Storing the secret failed: ThrottlingException', { retryable: true });
+  };
+  await expect(takeMail(deps, stored)).rejects.toBeInstanceOf(AwsCallError);
+  sealed.seal = seal;
+  // Lambda delivers the event again: the mail is taken this time.
+  expect(await takeMail(deps, stored)).toMatchObject({ outcome: 'resumed' });
 });
 
 it('finds the teardown through a sub-address in upper case', async () => {

@@ -79,7 +79,8 @@ it('resumes the teardown that waits for the stored reset mail, says so in its th
       wait: {
         signal: 'reset-link',
         until: now + 15 * 60_000,
-        since: now,
+        // The corpus mail was sent on 5 January 2026; the wait began just before it.
+        since: Date.UTC(2026, 0, 5, 14, 30),
         reason: 'waiting for the password reset mail',
       },
       approver: 'UAPPROVER1',

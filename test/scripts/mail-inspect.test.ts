@@ -104,11 +104,13 @@ describe('mail:inspect', () => {
   });
 
   it('with --recipients, names the first recipient of the mail that is listed, and nobody waits for the others', async () => {
-    const cc = corpusFile('reset-related-logo-cc');
-    const first = await inspect(['--recipients', 'Sandbox-Platform@example.test', cc]);
-    expect(lines(first)).toEqual([
-      expect.objectContaining({ verdict: 'reset-link', recipient: 'sandbox-platform@example.test' }),
+    const cc = corpusFile('reset-encoded-subject-subaddressed');
+    const first = await inspect([
+      '--recipients',
+      'other@example.test,AWS-Root-SBX-0417@Sandbox-Mail.Example.TEST',
+      cc,
     ]);
+    expect(lines(first)).toEqual([expect.objectContaining({ verdict: 'reset-link', recipient: ROOT })]);
     // Sub-addressed and upper-case on the command line: normalised as the mail's recipients are.
     const tagged = await inspect([
       '--recipients=someone@example.test,AWS-Root-SBX-0417+teardown@Sandbox-Mail.Example.test',

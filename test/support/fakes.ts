@@ -161,6 +161,9 @@ export class MemoryIdempotencyKeys implements IdempotencyKeys {
     this.claimed.set(key, this.clock() + ttlMs);
     return true;
   }
+  async release(key: string): Promise<void> {
+    this.claimed.delete(key);
+  }
 }
 
 export class MemoryCloseLedger implements CloseLedger {

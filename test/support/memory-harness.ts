@@ -27,7 +27,12 @@ export interface MemoryHarness extends RunnerRig {
 }
 
 export function createMemoryHarness(
-  options: { env?: Record<string, string>; handlers?: Partial<Record<StepName, StepHandler>> } = {},
+  options: {
+    env?: Record<string, string>;
+    handlers?: Partial<Record<StepName, StepHandler>>;
+    /** Where the test clock starts (epoch ms); now by default. */
+    startAt?: number;
+  } = {},
 ): MemoryHarness {
   const orgs = new FakeOrganizations();
   const accounts = {
@@ -56,6 +61,7 @@ export function createMemoryHarness(
     config,
     rootAccess,
     ...(options.handlers ? { handlers: options.handlers } : {}),
+    ...(options.startAt !== undefined ? { startAt: options.startAt } : {}),
   });
   return { ...rig, ports, config, rootAccess, accounts, close: () => rig.stop() };
 }

@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { asAwsCallError } from '../../../common/errors';
 import type { IdempotencyKeys } from '../../ports/idempotency-keys';
 import { TTL_ATTRIBUTE } from './state-table';
@@ -28,6 +28,16 @@ export class DynamoIdempotencyKeys implements IdempotencyKeys {
     } catch (error) {
       if (conditionFailed(error)) return false;
       throw asAwsCallError('Claiming an idempotency key', error);
+    }
+  }
+
+  async release(key: string): Promise<void> {
+    try {
+      await this.table.doc.send(
+        new DeleteCommand({ TableName: this.table.name, Key: { pk: `ONCE#${key}`, sk: 'ONCE' } }),
+      );
+    } catch (error) {
+      throw asAwsCallError('Releasing an idempotency key', error);
     }
   }
 }

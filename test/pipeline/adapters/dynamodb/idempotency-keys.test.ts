@@ -29,3 +29,11 @@ it('lets a key be claimed again once its time to live has passed', async () => {
   clock += 61_000;
   expect(await keys.claimOnce('slack-command#trigger-1', 60_000)).toBe(true);
 });
+
+it('lets a released key be claimed again at once (the work it guarded failed)', async () => {
+  expect(await keys.claimOnce('mail:abc', 60_000)).toBe(true);
+  await keys.release('mail:abc');
+  await keys.release('mail:never-claimed');
+  expect(await keys.claimOnce('mail:abc', 60_000)).toBe(true);
+  expect(await keys.claimOnce('mail:abc', 60_000)).toBe(false);
+});
