@@ -125,7 +125,9 @@ export function sesVerdictProblem(
   requireVerdicts: boolean,
 ): string | undefined {
   const topmost = headers.find((header) => header.key === 'authentication-results');
-  const results = topmost ? authResults(fieldValue(topmost)) : [];
+  // Only SES's own results count (RFC 8601's authserv-id comes first): a header another server wrote is not one.
+  const bySes = topmost && /^\s*amazonses\.com\s*;/i.test(fieldValue(topmost));
+  const results = topmost && bySes ? authResults(fieldValue(topmost)) : [];
   const checks: Array<[Check, string]> = [
     [spamOrVirus(headers, 'x-ses-spam-verdict', 'spam'), 'no spam verdict'],
     [spamOrVirus(headers, 'x-ses-virus-verdict', 'virus'), 'no virus verdict'],

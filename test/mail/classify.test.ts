@@ -115,6 +115,8 @@ const TABLE: Row[] = [
   ['reject-no-link.eml', 'rejected', 'no reset link'],
   // SES's verdicts.
   ['reject-spam-fail.eml', 'rejected', 'spam verdict FAIL'],
+  // Results another server wrote on top of SES's: SES wrote none of its own here, so there is no DKIM result.
+  ['reject-auth-results-not-ses.eml', 'rejected', 'no DKIM result'],
   ['reject-virus-fail.eml', 'rejected', 'virus verdict FAIL'],
   ['reject-spf-softfail.eml', 'rejected', 'SPF softfail'],
   ['reject-dkim-fail.eml', 'rejected', 'DKIM fail'],

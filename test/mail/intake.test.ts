@@ -8,7 +8,7 @@ import { loadMailSettings } from '../../src/mail/classify';
 import { handleMailEvent } from '../../src/mail/handler';
 import { type MailIntakeDeps, MailTooEarlyError, takeMail } from '../../src/mail/intake';
 import type { MailForwarder, MailObjects } from '../../src/mail/ports';
-import { s3EventFor } from '../../src/mail/s3-event';
+import { parseS3Event, s3EventFor } from '../../src/mail/s3-event';
 import type { StepName } from '../../src/pipeline/catalogue';
 import type { StepHandler } from '../../src/pipeline/step-handler';
 import { captureOutputOf } from '../common/capture-output';
@@ -254,5 +254,40 @@ it('drops a malformed S3 event, and rejects an oversized mail unread', async () 
   objects.objects.set(key, new Uint8Array(11 * 1024 * 1024));
   expect(await handleMailEvent(deps, s3EventFor({ bucket: 'mail', key }, 11 * 1024 * 1024), logger)).toEqual({
     outcomes: [{ outcome: 'rejected', reason: expect.stringContaining('more than the 10485760 allowed') }],
+  });
+});
+
+it('changes nothing for a teardown that was cancelled, or whose wait ran out', async () => {
+  await requestApprovedRemoval(h, ID);
+  h.advanceClock(60 * 60_000);
+  const expired = await teardown();
+  expect(await take('reset-multipart-qp.eml')).toMatchObject({
+    outcome: 'dropped',
+    reason: expect.stringContaining('has expired'),
+  });
+  expect((await teardown()).handoff).toBeUndefined();
+  await h.runner.cancel(ID, 'UREQUESTER1');
+  expect(await take('reset-encoded-subject-subaddressed.eml')).toMatchObject({ outcome: 'dropped' });
+  expect((await teardown()).status).toBe('cancelled');
+  expect(expired.status).toBe('active');
+});
+
+it('reads the object key as S3 encodes it', () => {
+  const event = (key: string) => ({
+    Records: [
+      {
+        eventSource: 'aws:s3',
+        eventName: 'ObjectCreated:Put',
+        s3: { bucket: { name: 'inbound-mail' }, object: { key } },
+      },
+    ],
+  });
+  expect(parseS3Event(event('inbound/a+b%2Bc%C3%A9.eml'))).toEqual({
+    ok: true,
+    mails: [{ bucket: 'inbound-mail', key: 'inbound/a b+cé.eml' }],
+  });
+  expect(parseS3Event(event('inbound/%E0%A4%A.eml'))).toEqual({
+    ok: false,
+    reason: 'an object key is not URL-encoded',
   });
 });
