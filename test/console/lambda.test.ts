@@ -2,62 +2,31 @@
 // simulator (simulator mode by its two variables only), 2captcha's stand-in by TWOCAPTCHA_URL, Slack's by
 // SLACK_API_URL, the hand-on to the pipeline by Invoke against a loopback stand-in.
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type CaptchaSim, startCaptchaSim } from '../../sim/captcha';
 import { type ConsoleSim, seedFromOrganizations, startConsoleSim } from '../../sim/console';
-import { type SlackSim, startSlackSim } from '../../sim/slack';
-import { createStateTable } from '../../src/pipeline/adapters/dynamodb/state-table';
-import { StateTable } from '../../src/pipeline/adapters/dynamodb/table';
-import { DynamoTeardownStore } from '../../src/pipeline/adapters/dynamodb/teardown-store';
 import { newTeardown } from '../../src/pipeline/state';
-import { deployedEnvironment, importBundledLambda } from '../support/deployed-lambda';
-import { startLambdaCapture } from '../support/lambda-capture';
-import { buildOrganization, type TestOrganization } from '../support/organization';
+import { importBundledLambda } from '../support/deployed-lambda';
+import { type DeployedWorld, deployedWorld } from '../support/deployed-world';
 
 type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 let handler: Handler;
-let capture: Awaited<ReturnType<typeof startLambdaCapture>>;
-let slack: SlackSim;
+let world: DeployedWorld;
 let sim: ConsoleSim;
 let captcha: CaptchaSim;
-let org: TestOrganization;
-let store: DynamoTeardownStore;
 const s3 = new S3Client({ forcePathStyle: true });
-const tableName = `teardown-${randomUUID().slice(0, 8)}`;
 const bucket = `artifacts-${randomUUID().slice(0, 8)}`;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  capture = await startLambdaCapture();
-  slack = await startSlackSim({ botToken: 'xoxb-1-2-browser' });
   sim = await startConsoleSim({ captcha: 'always' });
   captcha = await startCaptchaSim({
     clientKey: 'deployed-2captcha-key',
     answerFor: () => sim.latestCaptchaAnswer(),
   });
-  const dynamodb = new DynamoDBClient({});
-  const orgs = new OrganizationsClient({});
-  org = await buildOrganization(orgs);
-  await seedFromOrganizations(sim, orgs);
-  await createStateTable(dynamodb, tableName);
-  store = new DynamoTeardownStore(new StateTable(dynamodb, tableName));
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  await new SecretsManagerClient({}).send(
-    new CreateSecretCommand({ Name: 'sandbox-teardown/2captcha', SecretString: 'deployed-2captcha-key' }),
-  );
-  Object.assign(process.env, {
-    ...deployedEnvironment({
-      tableName,
-      allowedOus: org.ous.sandbox,
-      lambdaEndpoint: capture.endpoint,
-      slackApiUrl: slack.apiUrl,
-      botToken: 'xoxb-1-2-browser',
-    }),
+  world = await deployedWorld('xoxb-1-2-browser', {
     ARTIFACTS_BUCKET: bucket,
     TWOCAPTCHA_SECRET: 'sandbox-teardown/2captcha',
     TWOCAPTCHA_URL: captcha.url,
@@ -65,19 +34,23 @@ beforeAll(async () => {
     CONSOLE_SIM_SPKI: sim.spki,
     AWS_S3_FORCE_PATH_STYLE: 'true',
   });
+  await seedFromOrganizations(sim, new OrganizationsClient({}));
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await new SecretsManagerClient({}).send(
+    new CreateSecretCommand({ Name: 'sandbox-teardown/2captcha', SecretString: 'deployed-2captcha-key' }),
+  );
   ({ handler } = await importBundledLambda<{ handler: Handler }>('browser'));
 }, 60_000);
 
 afterAll(async () => {
-  await capture.stop();
-  await Promise.allSettled([slack.close(), sim.close(), captcha.close()]);
-  process.env = savedEnv;
+  await world?.close();
+  await Promise.allSettled([sim.close(), captcha.close()]);
 });
 
 it('runs the teardown’s browser step, shows it in the thread, keeps the screenshot and hands on to the pipeline', async () => {
+  const { org, store, capture, slack } = world;
   const account = org.accounts.sandbox1;
-  const web = new WebClient('xoxb-1-2-browser', { slackApiUrl: slack.apiUrl });
-  const posted = await web.chat.postMessage({ channel: 'C0REQUESTS', text: 'request' });
+  const posted = await world.web.chat.postMessage({ channel: 'C0REQUESTS', text: 'request' });
   const { next, event } = newTeardown({
     accountId: account.id,
     teardownId: 't-browser',

@@ -3,66 +3,36 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type SlackSim, startSlackSim } from '../../sim/slack';
 import { s3EventFor } from '../../src/mail/s3-event';
-import { createStateTable } from '../../src/pipeline/adapters/dynamodb/state-table';
-import { StateTable } from '../../src/pipeline/adapters/dynamodb/table';
-import { DynamoTeardownStore } from '../../src/pipeline/adapters/dynamodb/teardown-store';
 import { newTeardown } from '../../src/pipeline/state';
-import { deployedEnvironment, importBundledLambda } from '../support/deployed-lambda';
-import { startLambdaCapture } from '../support/lambda-capture';
-import { buildOrganization, type TestOrganization } from '../support/organization';
+import { importBundledLambda } from '../support/deployed-lambda';
+import { type DeployedWorld, deployedWorld } from '../support/deployed-world';
 
 type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 const ROOT = 'aws-root-sbx-0417@sandbox-mail.example.test';
 let handler: Handler;
-let capture: Awaited<ReturnType<typeof startLambdaCapture>>;
-let slack: SlackSim;
-let org: TestOrganization;
-let store: DynamoTeardownStore;
+let world: DeployedWorld;
 const s3 = new S3Client({ forcePathStyle: true });
-const tableName = `teardown-${randomUUID().slice(0, 8)}`;
 const bucket = `inbound-${randomUUID().slice(0, 8)}`;
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  capture = await startLambdaCapture();
-  slack = await startSlackSim({ botToken: 'xoxb-1-2-mail' });
-  const dynamodb = new DynamoDBClient({});
-  org = await buildOrganization(new OrganizationsClient({}));
-  await createStateTable(dynamodb, tableName);
-  store = new DynamoTeardownStore(new StateTable(dynamodb, tableName));
-  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  Object.assign(process.env, {
-    ...deployedEnvironment({
-      tableName,
-      allowedOus: org.ous.sandbox,
-      lambdaEndpoint: capture.endpoint,
-      slackApiUrl: slack.apiUrl,
-      botToken: 'xoxb-1-2-mail',
-    }),
+  world = await deployedWorld('xoxb-1-2-mail', {
     BROWSER_FUNCTION_NAME: 'sandbox-teardown-browser',
     AWS_S3_FORCE_PATH_STYLE: 'true',
   });
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   ({ handler } = await importBundledLambda<{ handler: Handler }>('mail'));
 }, 60_000);
 
-afterAll(async () => {
-  await capture.stop();
-  await slack.close();
-  process.env = savedEnv;
-});
+afterAll(async () => world?.close());
 
 it('resumes the teardown that waits for the stored reset mail, says so in its thread, and hands on', async () => {
+  const { org, store, capture, slack } = world;
   const account = org.accounts.sandbox1;
-  const web = new WebClient('xoxb-1-2-mail', { slackApiUrl: slack.apiUrl });
-  const posted = await web.chat.postMessage({ channel: 'C0REQUESTS', text: 'request' });
+  const posted = await world.web.chat.postMessage({ channel: 'C0REQUESTS', text: 'request' });
   const now = Date.now();
   const { next, event } = newTeardown({
     accountId: account.id,
