@@ -1,56 +1,32 @@
-import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { type SlackSim, startSlackSim } from '../../sim/slack';
-import { createStateTable } from '../../src/pipeline/adapters/dynamodb/state-table';
-import { StateTable } from '../../src/pipeline/adapters/dynamodb/table';
-import { DynamoTeardownStore } from '../../src/pipeline/adapters/dynamodb/teardown-store';
+import type { SlackSim } from '../../sim/slack';
+import type { DynamoTeardownStore } from '../../src/pipeline/adapters/dynamodb/teardown-store';
 import type { Teardown } from '../../src/pipeline/model';
 import { newTeardown } from '../../src/pipeline/state';
 import { captureOutputOf } from '../common/capture-output';
-import { deployedEnvironment, importBundledLambda } from '../support/deployed-lambda';
-import { startLambdaCapture } from '../support/lambda-capture';
-import { buildOrganization, type TestOrganization } from '../support/organization';
+import { importBundledLambda } from '../support/deployed-lambda';
+import { type DeployedWorld, deployedWorld } from '../support/deployed-world';
+import type { TestOrganization } from '../support/organization';
 
 // The bundled pipeline Lambda as deployed: real SDK clients against moto, Invoke against a loopback stand-in.
 type Handler = (event: unknown, context?: unknown) => Promise<unknown>;
 let handler: Handler;
-let capture: Awaited<ReturnType<typeof startLambdaCapture>>;
+let world: DeployedWorld;
+let capture: DeployedWorld['capture'];
 let slack: SlackSim;
 let org: TestOrganization;
 let store: DynamoTeardownStore;
-const tableName = `teardown-${randomUUID().slice(0, 8)}`;
 const scheduler = new SchedulerClient({});
-const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  capture = await startLambdaCapture();
-  slack = await startSlackSim({ botToken: 'xoxb-1-2-pipeline' });
-  const dynamodb = new DynamoDBClient({});
-  org = await buildOrganization(new OrganizationsClient({}));
-  await createStateTable(dynamodb, tableName);
-  store = new DynamoTeardownStore(new StateTable(dynamodb, tableName));
-  Object.assign(process.env, {
-    ...deployedEnvironment({
-      tableName,
-      allowedOus: org.ous.sandbox,
-      lambdaEndpoint: capture.endpoint,
-      slackApiUrl: slack.apiUrl,
-      botToken: 'xoxb-1-2-pipeline',
-    }),
-    BROWSER_FUNCTION_NAME: 'sandbox-teardown-browser',
-  });
+  world = await deployedWorld('xoxb-1-2-pipeline', { BROWSER_FUNCTION_NAME: 'sandbox-teardown-browser' });
+  ({ capture, slack, org, store } = world);
   ({ handler } = await importBundledLambda<{ handler: Handler }>('pipeline'));
 }, 60_000);
 
-afterAll(async () => {
-  await capture.stop();
-  await slack.close();
-  process.env = savedEnv;
-});
+afterAll(async () => world?.close());
 
 it('runs steps, hands off by asynchronous Invoke and waits with a one-shot schedule', async () => {
   const accountId = org.accounts.sandbox1.id;
