@@ -177,14 +177,10 @@ export async function fill(page: Page, element: ElementHandle<Element>, value: s
   await element.type(value);
 }
 
-/** Every frame of the page (cross-origin ones included), main frame first. */
-export function allFrames(page: Page): Frame[] {
-  return page.frames();
-}
-
 /** Masks secrets in every frame, runs `take`, then takes the masks away again. */
 export async function withSecretsMasked<T>(page: Page, take: () => Promise<T>): Promise<T> {
-  const frames = allFrames(page);
+  // Every frame, cross-origin ones included (a CAPTCHA's answer field lives in one).
+  const frames = page.frames();
   await Promise.all(frames.map((f) => runInFrame(f, maskSecrets).catch(() => 0)));
   try {
     return await take();

@@ -73,7 +73,7 @@ export async function takeMail(deps: MailIntakeDeps, stored: StoredMail): Promis
     throw error;
   }
   const mail = await classifyMail(raw, deps.settings);
-  const facts = { key: stored.key, from: mail.from, subject: mail.subject, messageId: mail.messageId };
+  const facts = { key: stored.key, from: mail.from, subject: shownSubject(mail), messageId: mail.messageId };
   if (mail.verdict === 'rejected') {
     logger.warn('mail rejected', { ...facts, reason: mail.reason });
     return { outcome: 'rejected', reason: mail.reason };
@@ -176,7 +176,7 @@ async function noteOther(
   teardowns: Teardown[],
   clock: () => number,
 ): Promise<IntakeOutcome> {
-  const what = `"${mail.subject ?? '(no subject)'}" from ${mail.from ?? 'an unknown sender'}`;
+  const what = `"${shownSubject(mail) ?? '(no subject)'}" from ${mail.from ?? 'an unknown sender'}`;
   const tag = `mail-${messageKey(mail, raw).slice(0, 16)}`;
   for (const t of teardowns) {
     const event: TeardownEvent = {
@@ -199,8 +199,17 @@ async function noteOther(
       `Mail to the root address of ${teardowns.map((t) => t.accountId).join(', ')}: ${what}`,
     );
   }
-  deps.logger.info('mail noted', { from: mail.from, subject: mail.subject, teardowns: teardowns.length });
+  deps.logger.info('mail noted', {
+    from: mail.from,
+    subject: shownSubject(mail),
+    teardowns: teardowns.length,
+  });
   return { outcome: 'noted', teardowns: teardowns.map((t) => t.teardownId) };
+}
+
+/** A subject fit for logs and events: a code some senders put into it is not. */
+function shownSubject(mail: MailVerdict): string | undefined {
+  return mail.subject?.replace(/\d{4,}/g, '[digits]');
 }
 
 /** The message's identity across deliveries: its Message-ID, or its bytes when it has none. */

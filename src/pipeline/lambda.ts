@@ -1,32 +1,61 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { LambdaContext } from '../common/logger';
 import { withInvocationContext } from '../common/logger';
-import { SecretsManagerSealedValues } from '../console/adapters/secrets-manager-sealed-values';
-import {
-  SecretsManagerSessionStore,
-  sessionCleaner,
-} from '../console/adapters/secrets-manager-session-store';
 import { loadSecretPrefix } from '../console/settings';
-import { RootAccessGateway } from './adapters/root-access-gateway';
 import { closeQuota } from './close-quota';
 import { eventKeys, handlePipelineEvent } from './event-handler';
 import { workerBase, workerRunner } from './lambda-worker';
 import { pipelineStepHandlers } from './pipeline-worker';
+import type { RootAccess } from './ports/root-access';
 
 // The composition root of the pipeline Lambda: every adapter is built here, once per container.
 const base = await workerBase('pipeline');
 const { config, logger, ports } = base;
-const secrets = new SecretsManagerClient({ region: config.region });
 const prefix = loadSecretPrefix();
-const sealed = new SecretsManagerSealedValues(secrets, { prefix });
+
+/** Built on first use: most invocations run neither the step nor the cleanup these serve (cold start). */
+function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let built: Promise<T> | undefined;
+  return () => {
+    built ??= build().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    });
+    return built;
+  };
+}
+const rootAccessGateway = once(async () => {
+  const { RootAccessGateway } = await import('./adapters/root-access-gateway');
+  return new RootAccessGateway(config.region);
+});
+const secretStores = once(async () => {
+  const [
+    { SecretsManagerClient },
+    { SecretsManagerSessionStore, sessionCleaner },
+    { SecretsManagerSealedValues },
+  ] = await Promise.all([
+    import('@aws-sdk/client-secrets-manager'),
+    import('../console/adapters/secrets-manager-session-store'),
+    import('../console/adapters/secrets-manager-sealed-values'),
+  ]);
+  const secrets = new SecretsManagerClient({ region: config.region });
+  return {
+    cleanSession: sessionCleaner(new SecretsManagerSessionStore(secrets, { prefix })),
+    sealed: new SecretsManagerSealedValues(secrets, { prefix }),
+  };
+});
+const rootAccess: RootAccess = {
+  rootCredentialsManagementOn: async () => (await rootAccessGateway()).rootCredentialsManagementOn(),
+  allowPasswordRecovery: async (accountId) => (await rootAccessGateway()).allowPasswordRecovery(accountId),
+};
+
 const handlers = pipelineStepHandlers({
   ...ports,
-  rootAccess: new RootAccessGateway(config.region),
+  rootAccess,
   // The browser worker's saved root sessions and any mailed link or code go with the teardown; root passwords and
   // MFA keys stay.
   cleaners: [
-    sessionCleaner(new SecretsManagerSessionStore(secrets, { prefix })),
-    ({ teardown }) => sealed.dropAll(teardown),
+    async (ctx) => (await secretStores()).cleanSession(ctx),
+    async ({ teardown }) => (await secretStores()).sealed.dropAll(teardown),
   ],
 });
 const { runner, slackNotifier } = workerRunner('pipeline', base, handlers, {

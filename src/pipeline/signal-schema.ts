@@ -1,18 +1,17 @@
 import { z } from 'zod';
+import { SEALED_REFERENCE } from './ports/sealed-values';
 import { HUMAN_CHOICES, SIGNAL, type Signal } from './signals';
 
 const actor = z.string().min(1).max(200);
-const code = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9]{4,12}$/, 'a code is 4 to 12 letters or digits');
-/** A mailed value kept in the secret store, by reference (see ports/sealed-values.ts). */
-const SEALED = /^sealed:\d{12}\/[A-Za-z0-9._-]{1,64}\/[a-z-]{1,32}$/;
-const sealed = z.string().regex(SEALED, 'a sealed reference');
+const CODE = /^[A-Za-z0-9]{4,12}$/;
+const CODE_SHAPE = 'a code is 4 to 12 letters or digits';
+const code = z.string().trim().regex(CODE, CODE_SHAPE);
+/** A mailed value kept in the secret store, by reference. */
+const sealed = z.string().regex(SEALED_REFERENCE, 'a sealed reference');
 const codeOrSealed = z
   .string()
   .trim()
-  .refine((v) => /^[A-Za-z0-9]{4,12}$/.test(v) || SEALED.test(v), 'a code is 4 to 12 letters or digits');
+  .refine((v) => CODE.test(v) || SEALED_REFERENCE.test(v), CODE_SHAPE);
 
 /** Schemas of every signal, by name: how a signal arriving in an event is checked before it is used. */
 export const signalSchema = z.discriminatedUnion('name', [

@@ -52,7 +52,7 @@ export async function startRootSignIn(session: ConsoleSession, flow: FlowContext
         break;
       case 'unknown-email':
         throw new PageNotRecognisedError(
-          `AWS does not know the root email of ${flow.teardown.accountId} (${flow.email}); has it changed?`,
+          `AWS does not know the root email address of ${flow.teardown.accountId}; has it changed?`,
         );
       case 'email': {
         const root = await findNow(page.mainFrame(), ELEMENT.rootUserChoice);

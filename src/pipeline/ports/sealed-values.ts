@@ -23,6 +23,9 @@ export interface SealedValues {
 
 const PREFIX = 'sealed:';
 
+/** What a reference looks like: `sealed:<account>/<teardown>/<name>`. */
+export const SEALED_REFERENCE = /^sealed:(\d{12})\/([A-Za-z0-9._-]{1,64})\/([a-z-]{1,32})$/;
+
 export function isSealed(value: string | undefined): value is string {
   return value?.startsWith(PREFIX) === true;
 }
@@ -34,7 +37,7 @@ export function sealedReference(owner: SealedOwner, name: string): string {
 
 /** The owner and name a reference stands for, or undefined for anything else. */
 export function parseSealedReference(reference: string): (SealedOwner & { name: string }) | undefined {
-  const match = /^sealed:(\d{12})\/([A-Za-z0-9._-]{1,64})\/([a-z-]{1,32})$/.exec(reference);
+  const match = SEALED_REFERENCE.exec(reference);
   if (!match) return undefined;
   return { accountId: match[1] as AccountId, teardownId: match[2] as string, name: match[3] as string };
 }
