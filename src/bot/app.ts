@@ -9,7 +9,10 @@ import {
   onCancel,
   onCaptchaAnswer,
   onDecision,
+  onEnterCode,
   onHuman,
+  onPhoneCode,
+  onShowPin,
   onSolve,
 } from './interaction-handlers';
 import type { BotPorts } from './ports';
@@ -54,6 +57,14 @@ export function createBotApp(ports: BotPorts, receiver: Receiver): App {
     await ack();
     await onSolve(ports, body, button(body));
   });
+  app.action<BlockAction>(ACTION.showPin, async ({ ack, body }) => {
+    await ack();
+    await onShowPin(ports, body, button(body));
+  });
+  app.action<BlockAction>(ACTION.enterCode, async ({ ack, body }) => {
+    await ack();
+    await onEnterCode(ports, body, button(body));
+  });
 
   app.view<ViewSubmitAction>(
     { callback_id: VIEW.captcha, type: 'view_submission' },
@@ -62,6 +73,17 @@ export function createBotApp(ports: BotPorts, receiver: Receiver): App {
       await ack(answer);
       await after?.().catch((error: unknown) =>
         ports.logger.warn('could not close the CAPTCHA prompt', { error }),
+      );
+    },
+  );
+
+  app.view<ViewSubmitAction>(
+    { callback_id: VIEW.phoneCode, type: 'view_submission' },
+    async ({ ack, body }) => {
+      const { answer, after } = await onPhoneCode(ports, body);
+      await ack(answer);
+      await after?.().catch((error: unknown) =>
+        ports.logger.warn('could not confirm a phone code to its person', { error }),
       );
     },
   );

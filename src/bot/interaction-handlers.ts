@@ -10,10 +10,22 @@ import {
   type CaptchaMeta,
   decodeCaptchaMeta,
   decodeChallengeRef,
+  decodePhoneCodeMeta,
+  decodePhoneRef,
   decodeRef,
+  PHONE_CODE_INPUT,
+  type PhoneRef,
 } from '../slack/ids';
-import type { MessageContent } from '../slack/render/mrkdwn';
-import { captchaAnswered, captchaModal, humanAnswered, promptClosed } from '../slack/render/prompts';
+import { type MessageContent, mention, section } from '../slack/render/mrkdwn';
+import {
+  captchaAnswered,
+  captchaModal,
+  humanAnswered,
+  lastDigits,
+  phoneCodeModal,
+  pinForPerson,
+  promptClosed,
+} from '../slack/render/prompts';
 import { errorAnswer, errorText } from './answers';
 import type { BotPorts } from './ports';
 
@@ -287,6 +299,114 @@ async function answerChallenge(
   return {
     answer: undefined,
     after: () => ports.outbox.update(meta.channel, meta.promptTs, async () => captchaAnswered(user, now)),
+  };
+}
+
+/** Why a person may not act for a phone line, or undefined when it is their own phone. */
+function notTheirPhone(ports: BotPorts, ref: PhoneRef, user: string): string | undefined {
+  const owner = ports.personalPhoneLines.get(ref.line);
+  if (!owner) return `The phone ${lastDigits(ref.line)} is not a person's own phone; nobody answers it here.`;
+  if (owner !== user) return `Only ${mention(owner)} can do this: AWS is verifying their phone.`;
+  return undefined;
+}
+
+const VERIFICATION_OVER = (ref: PhoneRef) =>
+  `The phone verification of \`${ref.accountId}\` is over; there is nothing to do here any more.`;
+
+/**
+ * Show PIN on a phone prompt: the PIN on the line's lease, ephemerally, to the person whose phone AWS calls, and
+ * only while the lease is the prompt's teardown's. The PIN goes nowhere else: not in a log, not in the thread.
+ */
+export async function onShowPin(ports: BotPorts, body: BlockAction, action: ButtonAction): Promise<void> {
+  const ref = decodePhoneRef(action.value);
+  // The click's ref leaves the line (a person's number) out of any log line.
+  const c = ref && clickedOn(body, { accountId: ref.accountId, teardownId: ref.teardownId });
+  if (!ref || !c) return;
+  await guarded(ports, c, async () => {
+    const refusal = notTheirPhone(ports, ref, c.user);
+    if (refusal) return tell(ports, c, errorAnswer(refusal));
+    const lease = await ports.phoneLines.holderOf(ref.line, ports.clock());
+    if (!lease || lease.teardownId !== ref.teardownId) {
+      return tell(ports, c, errorAnswer(VERIFICATION_OVER(ref)));
+    }
+    if (!lease.pin) {
+      const text = `No PIN yet for \`${ref.accountId}\`: the page has not shown one. Press *Show PIN* again in a moment.`;
+      return tell(ports, c, { text, blocks: [section(`:hourglass_flowing_sand: ${text}`)] });
+    }
+    await tell(ports, c, pinForPerson(ref, lease.pin));
+  });
+}
+
+/** Enter code on a phone prompt: the modal for the code, for the person whose phone got it. */
+export async function onEnterCode(ports: BotPorts, body: BlockAction, action: ButtonAction): Promise<void> {
+  const ref = decodePhoneRef(action.value);
+  const c = ref && clickedOn(body, { accountId: ref.accountId, teardownId: ref.teardownId });
+  if (!ref || !c) return;
+  await guarded(ports, c, async () => {
+    const refusal = notTheirPhone(ports, ref, c.user);
+    if (refusal) return tell(ports, c, errorAnswer(refusal));
+    // One read, well inside the trigger's 3 s: no one types a code only to hear it is too late.
+    const lease = await ports.phoneLines.holderOf(ref.line, ports.clock());
+    if (!lease || lease.teardownId !== ref.teardownId) {
+      return tell(ports, c, errorAnswer(VERIFICATION_OVER(ref)));
+    }
+    const meta = { ...ref, channel: c.channel, ...(c.threadTs ? { threadTs: c.threadTs } : {}) };
+    await ports.outbox.client.views.open({ trigger_id: body.trigger_id, view: phoneCodeModal(meta) });
+  });
+}
+
+const codeError = (text: string): ViewAnswer => ({
+  response_action: 'errors',
+  errors: { [PHONE_CODE_INPUT.block]: text },
+});
+
+/** A code as AWS sends it: 4 to 8 digits; people may group them with spaces or dashes. */
+const CODE = /^\d{4,8}$/;
+
+/**
+ * A code typed into the phone-code modal: stored on the line's lease (one conditional write: only while the
+ * prompt's teardown holds it), where the browser step polls for it. Anything wrong is an error in the modal,
+ * which stays open, and nothing is written. The code is never logged.
+ */
+export async function onPhoneCode(
+  ports: BotPorts,
+  body: ViewSubmitAction,
+): Promise<{ answer: ViewAnswer; after?: () => Promise<void> }> {
+  const meta = decodePhoneCodeMeta(body.view.private_metadata);
+  if (!meta) return { answer: codeError('This form is damaged; press Enter code in the thread again.') };
+  const user = body.user.id;
+  const owner = ports.personalPhoneLines.get(meta.line);
+  if (owner !== user) {
+    return { answer: codeError('Only the person whose phone AWS is verifying can enter its code.') };
+  }
+  const typed = body.view.state.values[PHONE_CODE_INPUT.block]?.[PHONE_CODE_INPUT.action]?.value ?? '';
+  const code = typed.replace(/[\s-]/g, '');
+  if (!CODE.test(code)) return { answer: codeError('Type the code AWS sent: 4 to 8 digits.') };
+  const over = codeError('This phone verification is over; the code was not used.');
+  const now = ports.clock();
+  try {
+    const lease = await ports.phoneLines.holderOf(meta.line, now);
+    if (!lease || lease.teardownId !== meta.teardownId) return { answer: over };
+    const holder = { accountId: lease.accountId, teardownId: lease.teardownId };
+    if (!(await ports.phoneLines.setCode(meta.line, holder, code, now))) return { answer: over };
+  } catch (error) {
+    ports.logger.error('could not store a phone code', {
+      error,
+      accountId: meta.accountId,
+      teardownId: meta.teardownId,
+    });
+    return { answer: codeError(userMessage(error)) };
+  }
+  const text = `Code received for \`${meta.accountId}\`; the bot enters it on the page.`;
+  return {
+    answer: undefined,
+    after: () =>
+      ports.outbox.ephemeral(
+        meta.channel,
+        user,
+        { text, blocks: [section(`:white_check_mark: ${text}`)] },
+        meta.threadTs ? { threadTs: meta.threadTs } : {},
+      ),
   };
 }
 

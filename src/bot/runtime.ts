@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Config } from '../common/config';
 import { noStepMetrics, type StepMetrics } from '../common/metrics';
+import { type PhoneLine, parsePhoneLines } from '../common/phone-lines';
 import type { StepName, Worker } from '../pipeline/catalogue';
 import { closeQuota } from '../pipeline/close-quota';
 import { combineNotifiers, loggingNotifier } from '../pipeline/notifiers';
@@ -26,6 +27,8 @@ export interface BotRuntimeDeps {
   dispatcher: Dispatcher;
   timers: Timers;
   logger: Logger;
+  /** PHONE_LINES as parsed; by default read from this process's environment. */
+  phoneLines?: readonly PhoneLine[];
   metrics?: StepMetrics;
   /**
    * Shows transitions in Slack; by default here, paced. The bot Lambda hands them to the pipeline function
@@ -93,12 +96,18 @@ export function createBotRuntime(deps: BotRuntimeDeps): BotRuntime {
     async (usergroup) => (await client.usergroups.users.list({ usergroup })).users ?? [],
     { clock, ttlMs: deps.groupCacheMs },
   );
+  const phoneLines = deps.phoneLines ?? parsePhoneLines(process.env.PHONE_LINES);
+  const personalPhoneLines = new Map(
+    phoneLines.flatMap((line) => (line.person ? [[line.number, line.person] as const] : [])),
+  );
   return {
     config: deps.config,
     runner,
     teardowns: ports.teardowns,
     idempotency: ports.idempotency,
     captchaChallenges: ports.captchaChallenges,
+    phoneLines: ports.phoneLines,
+    personalPhoneLines,
     outbox,
     queue,
     notifier,

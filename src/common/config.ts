@@ -32,6 +32,11 @@ export interface Config {
   /** Whether `close` may switch to `remove` when the close quota is used up. */
   closeFallbackToRemove: boolean;
   deadlines: Deadlines;
+  /**
+   * How long cleanup keeps a removed account's root password and MFA key after closing it: AWS can still reopen
+   * a closed account through Support for 90 days, and only its root user can ask.
+   */
+  rootCredentialsRetentionMs: number;
 }
 
 /** Names and resources a deployed Lambda hands work to; absent locally, where dispatch is in-process. */
@@ -162,6 +167,7 @@ export function loadConfig(env: Env = process.env): Config {
       mailMs: read.duration('TEARDOWN_MAIL_DEADLINE', '15m'),
       humanMs: read.duration('TEARDOWN_HUMAN_DEADLINE', '24h'),
     },
+    rootCredentialsRetentionMs: read.duration('TEARDOWN_ROOT_CREDENTIALS_RETENTION', '90d'),
   };
   read.done();
   return config;

@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'AWS_CALL_FAILED'
   | 'PAGE_NOT_RECOGNISED'
   | 'MAIL_REJECTED'
-  | 'BROWSER_FAILED';
+  | 'BROWSER_FAILED'
+  | 'PERSON_NEEDED';
 
 export class TeardownError extends Error {
   readonly code: ErrorCode;
@@ -157,4 +158,14 @@ export function asAwsCallError(
 export function userMessage(error: unknown): string {
   if (error instanceof TeardownError) return error.message;
   return 'Something unexpected went wrong; the details are in the logs.';
+}
+
+/**
+ * The page said something a machine must not decide on (a refused card, a number AWS will not call, a code that
+ * never came): a person in the thread looks, with the page's own words (secrets taken out).
+ */
+export class PersonNeededError extends TeardownError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('PERSON_NEEDED', message, options);
+  }
 }

@@ -1,16 +1,19 @@
 import type { Browser } from 'puppeteer-core';
-import { PageNotRecognisedError, TeardownError } from '../common/errors';
+import { PageNotRecognisedError, PersonNeededError, TeardownError } from '../common/errors';
 import { STEPS, type StepName } from '../pipeline/catalogue';
 import type { SealedValues } from '../pipeline/ports/sealed-values';
 import { SIGNAL } from '../pipeline/signals';
 import type { StepContext, StepHandler, StepOutcome } from '../pipeline/step-handler';
 import { ConsoleSession } from './browser-session';
 import { type CaptchaChainDeps, CaptchaUnansweredError } from './captcha/solve-captcha';
+import { closeAsRoot } from './flows/close-as-root';
+import { completeSignup } from './flows/complete-signup';
 import type { FlowContext, FlowSettings } from './flows/flow-context';
 import { requestReset } from './flows/request-reset';
 import { setPassword } from './flows/set-password';
 import { signIn } from './flows/sign-in';
-import type { Artifacts, RootCredentials, SessionStore } from './ports';
+import { type PhoneVerificationDeps, verifyPhone } from './flows/verify-phone';
+import type { Artifacts, PaymentCards, RootCredentials, SessionStore } from './ports';
 
 /** What the browser worker's steps use; the Lambda builds them once per container. */
 export interface BrowserStepPorts {
@@ -24,6 +27,10 @@ export interface BrowserStepPorts {
   /** When the current invocation must have its outcome ready (epoch ms; Lambda's time limit), if any. */
   stopBy?: () => number | undefined;
   settings: FlowSettings;
+  /** The company card the sign-up wizard is given. */
+  cards: PaymentCards;
+  /** Phone lines and how long their waits last (verify-phone). */
+  phone: Omit<PhoneVerificationDeps, 'cards'>;
 }
 
 type Flow = (session: ConsoleSession, flow: FlowContext) => Promise<StepOutcome>;
@@ -35,6 +42,19 @@ export function browserStepHandlers(ports: BrowserStepPorts): Partial<Record<Ste
     'request-reset': browserStep(ports, 'request-reset', requestReset, { restoreSession: false }),
     'set-password': browserStep(ports, 'set-password', setPassword, { restoreSession: false }),
     'sign-in': browserStep(ports, 'sign-in', signIn, { restoreSession: true }),
+    'complete-signup': browserStep(
+      ports,
+      'complete-signup',
+      (session, flow) => completeSignup(session, flow, { cards: ports.cards }),
+      { restoreSession: true },
+    ),
+    'verify-phone': browserStep(
+      ports,
+      'verify-phone',
+      (session, flow) => verifyPhone(session, flow, { ...ports.phone, cards: ports.cards }),
+      { restoreSession: true },
+    ),
+    'close-as-root': browserStep(ports, 'close-as-root', closeAsRoot, { restoreSession: true }),
   };
 }
 
@@ -81,7 +101,11 @@ function browserStep(
           solvers: [],
         });
       } catch (error) {
-        if (error instanceof PageNotRecognisedError || error instanceof CaptchaUnansweredError) {
+        if (
+          error instanceof PageNotRecognisedError ||
+          error instanceof CaptchaUnansweredError ||
+          error instanceof PersonNeededError
+        ) {
           const screenshot = await session.surprise(error.message);
           logger.warn('browser step needs a person', {
             step,

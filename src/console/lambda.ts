@@ -4,8 +4,10 @@ import { type LambdaContext, withInvocationContext } from '../common/logger';
 import { eventKeys } from '../pipeline/event-handler';
 import { workerBase, workerRunner } from '../pipeline/lambda-worker';
 import { SlackCaptchaPrompter } from '../slack/captcha-prompter';
+import { SlackPhonePrompter } from '../slack/phone-prompter';
 import { secretsManagerReader } from '../slack/secrets';
 import { S3Artifacts } from './adapters/s3-artifacts';
+import { SecretsManagerPaymentCards } from './adapters/secrets-manager-payment-card';
 import { SecretsManagerRootCredentials } from './adapters/secrets-manager-root-credentials';
 import { SecretsManagerSealedValues } from './adapters/secrets-manager-sealed-values';
 import { SecretsManagerSessionStore } from './adapters/secrets-manager-session-store';
@@ -56,6 +58,14 @@ const handlers = browserStepHandlers({
   },
   settings: { pageTimeoutMs: settings.pageTimeoutMs },
   stopBy: () => stopBy,
+  cards: new SecretsManagerPaymentCards(secrets, settings.paymentCardSecret),
+  phone: {
+    lines: settings.phoneLines,
+    leases: ports.phoneLines,
+    // A person's own phone: they are asked in the thread (Show PIN / Enter code).
+    prompter: new SlackPhonePrompter({ outbox, logger }),
+    settings: settings.phone,
+  },
 });
 const { runner, slackNotifier } = workerRunner('browser', base, handlers);
 

@@ -30,6 +30,8 @@ export interface RootCredentials {
   /** The base32 secret key of the virtual MFA device registered for the root user. */
   saveMfaKey(accountId: AccountId, base32Key: string): Promise<void>;
   mfaKey(accountId: AccountId): Promise<string | undefined>;
+  /** Deletes the account's root password and MFA key for good (the post-closure period is over). Twice is fine. */
+  forget(accountId: AccountId): Promise<void>;
 }
 
 /** The root session between browser invocations: saved encrypted per teardown, deleted by cleanup. */
@@ -92,4 +94,57 @@ export interface CaptchaPrompter {
   }): Promise<void>;
   /** Rewrites the prompt once the challenge is over (answered by someone, or expired). */
   finished(request: { challengeId: string; outcome: 'answered' | 'expired'; by?: string }): Promise<void>;
+}
+
+/**
+ * Asks the person whose own phone is the leased line to take AWS's verification (PHONE_LINES `+1…=U…`): either
+ * the page shows a PIN (they press Show PIN and see it ephemerally, then key it in when AWS calls), or AWS sends
+ * them a code (they press Enter code and type it into a modal; the bot stores it on the line's lease, where the
+ * browser step polls for it). Slack failures are logged, never thrown.
+ */
+export interface PhonePrompter {
+  ask(request: {
+    accountId: AccountId;
+    teardownId: string;
+    /** The leased line (E.164) and the Slack user id of the person it belongs to. */
+    line: string;
+    person: string;
+    direction: 'pin' | 'code';
+    until: number;
+    slack?: { channel: string; threadTs?: string; requestTs?: string };
+    stepTitle: string;
+  }): Promise<void>;
+  /** Rewrites the prompt once the verification is over. */
+  finished(request: { teardownId: string; line: string; outcome: 'verified' | 'expired' }): Promise<void>;
+}
+
+/** A postal address as the sign-up pages ask for it. */
+export interface PostalAddress {
+  line1: string;
+  line2?: string;
+  city: string;
+  state: string;
+  postalCode: string;
+  /** ISO 3166-1 alpha-2, e.g. US. */
+  country: string;
+}
+
+/**
+ * The company card every standalone account is signed up with, and the contact details that go with it (from a
+ * Secrets Manager secret). Every field is a secret: never logged, never put into an error, masked on screenshots.
+ */
+export interface PaymentCard {
+  number: string;
+  expiryMonth: number;
+  expiryYear: number;
+  holder: string;
+  cvv?: string;
+  address: PostalAddress;
+  /** The contact phone number (E.164). */
+  phone: string;
+  company?: string;
+}
+
+export interface PaymentCards {
+  card(): Promise<PaymentCard>;
 }

@@ -1,4 +1,6 @@
 import { Reader } from '../common/config';
+import { type PhoneLine, readPhoneLines } from '../common/phone-lines';
+import type { PhoneSettings } from './flows/verify-phone';
 
 type Env = Record<string, string | undefined>;
 
@@ -23,6 +25,11 @@ export interface ConsoleSettings {
    */
   humanCaptchaWaitMs: number;
   humanPollMs: number;
+  /** The Secrets Manager secret with the company card and contact details (complete-signup). */
+  paymentCardSecret: string | undefined;
+  /** The phone-line pool (PHONE_LINES): our own lines and people's own phones. */
+  phoneLines: PhoneLine[];
+  phone: PhoneSettings;
 }
 
 const SECRET_PREFIX = /^[A-Za-z0-9/_+=.@-]{1,200}$/;
@@ -53,7 +60,18 @@ export function loadConsoleSettings(env: Env = process.env): ConsoleSettings {
     solverTimeoutMs: read.duration('CAPTCHA_SOLVER_TIMEOUT', '2m'),
     humanCaptchaWaitMs: read.duration('CAPTCHA_HUMAN_WAIT', '10m'),
     humanPollMs: read.duration('CAPTCHA_HUMAN_POLL', '2s'),
+    paymentCardSecret: env.PAYMENT_CARD_SECRET?.trim() || undefined,
+    phoneLines: readPhoneLines(env.PHONE_LINES).lines,
+    phone: {
+      leaseTtlMs: read.duration('PHONE_LEASE_TTL', '20m'),
+      callWaitMs: read.duration('PHONE_CALL_WAIT', '5m'),
+      codeWaitMs: read.duration('PHONE_CODE_WAIT', '5m'),
+      personWaitMs: read.duration('PHONE_PERSON_WAIT', '10m'),
+      codePollMs: read.duration('PHONE_CODE_POLL', '1s'),
+      queuePollMs: read.duration('PHONE_QUEUE_POLL', '30s'),
+    },
   };
+  read.problems.push(...readPhoneLines(env.PHONE_LINES).problems);
   read.done();
   return settings;
 }

@@ -72,7 +72,8 @@ export class InProcessTimers implements Timers {
   private readonly handles = new Map<string, NodeJS.Timeout>();
 
   constructor(
-    private readonly onFire: (item: WorkItem) => Promise<unknown>,
+    /** Gets the whole request: its `action` says what the timer is for. */
+    private readonly onFire: (timer: PendingTimer) => Promise<unknown>,
     private readonly options: { clock: () => number; realTime: boolean },
   ) {}
 
@@ -90,7 +91,7 @@ export class InProcessTimers implements Timers {
         if (timer.at > this.options.clock()) return this.arm(timer);
         this.pending.delete(timer.key);
         this.handles.delete(timer.key);
-        void this.onFire({ accountId: timer.accountId, teardownId: timer.teardownId });
+        void this.onFire(timer);
       },
       Math.min(delay, MAX_TIMEOUT_MS),
     );
@@ -108,7 +109,7 @@ export class InProcessTimers implements Timers {
     const due = this.list().filter((t) => t.at <= now);
     for (const timer of due) {
       this.pending.delete(timer.key);
-      await this.onFire({ accountId: timer.accountId, teardownId: timer.teardownId });
+      await this.onFire(timer);
     }
     return due.length;
   }

@@ -138,9 +138,10 @@ export const IMPLEMENTED_STEPS: Record<Worker, readonly StepName[]> = {
     'await-closed',
     'allow-password-recovery',
     'await-reset-mail',
+    'remove-from-org',
     'cleanup',
   ],
-  browser: ['request-reset', 'set-password', 'sign-in'],
+  browser: ['request-reset', 'set-password', 'sign-in', 'complete-signup', 'verify-phone', 'close-as-root'],
 };
 
 export const STRATEGY_STEPS: Record<Strategy, readonly StepName[]> = {

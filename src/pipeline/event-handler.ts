@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { AccountId } from '../common/account-id';
 import { NotWaitingError } from '../common/errors';
 import { parsePipelineEvent } from './pipeline-events';
 import type { Notifier } from './ports/notifier';
@@ -7,13 +8,16 @@ import type { Runner } from './runner';
 /**
  * Runs one event of the pipeline (or browser) Lambda. A malformed event is logged with its reason and dropped;
  * a late or repeated signal is logged, not retried by Lambda. `notifier` shows the transitions other functions
- * hand over (`notify`).
+ * hand over (`notify`); `forgetRootCredentials` ends a removed account's post-closure period (its timer).
  */
 export async function handlePipelineEvent(
   runner: Runner,
   raw: unknown,
   logger: Logger,
   notifier: Notifier,
+  upkeep: {
+    forgetRootCredentials?: (item: { accountId: AccountId; teardownId: string }) => Promise<unknown>;
+  } = {},
 ): Promise<unknown> {
   const parsed = parsePipelineEvent(raw);
   if (!parsed.ok) {
@@ -41,6 +45,15 @@ export async function handlePipelineEvent(
       }
     case 'sweep':
       return { woken: await runner.sweep() };
+    case 'forget-root-credentials':
+      if (!upkeep.forgetRootCredentials) {
+        logger.error('this function cannot delete root credentials; event dropped');
+        return { error: 'not handled here' };
+      }
+      return upkeep.forgetRootCredentials({
+        accountId: event.accountId as AccountId,
+        teardownId: event.teardownId,
+      });
   }
 }
 

@@ -1,11 +1,14 @@
+import { loadLambdaWiring } from '../common/config';
 import type { LambdaContext } from '../common/logger';
 import { withInvocationContext } from '../common/logger';
 import { loadSecretPrefix } from '../console/settings';
+import { lambdaHandOff } from './adapters/lambda-hand-off';
 import { closeQuota } from './close-quota';
 import { eventKeys, handlePipelineEvent } from './event-handler';
 import { workerBase, workerRunner } from './lambda-worker';
 import { pipelineStepHandlers } from './pipeline-worker';
 import type { RootAccess } from './ports/root-access';
+import { forgetRootCredentials } from './steps/cleanup';
 
 // The composition root of the pipeline Lambda: every adapter is built here, once per container.
 const base = await workerBase('pipeline');
@@ -32,15 +35,18 @@ const secretStores = once(async () => {
     { SecretsManagerClient },
     { SecretsManagerSessionStore, sessionCleaner },
     { SecretsManagerSealedValues },
+    { SecretsManagerRootCredentials },
   ] = await Promise.all([
     import('@aws-sdk/client-secrets-manager'),
     import('../console/adapters/secrets-manager-session-store'),
     import('../console/adapters/secrets-manager-sealed-values'),
+    import('../console/adapters/secrets-manager-root-credentials'),
   ]);
   const secrets = new SecretsManagerClient({ region: config.region });
   return {
     cleanSession: sessionCleaner(new SecretsManagerSessionStore(secrets, { prefix })),
     sealed: new SecretsManagerSealedValues(secrets, { prefix }),
+    rootCredentials: new SecretsManagerRootCredentials(secrets, { prefix }),
   };
 });
 const rootAccess: RootAccess = {
@@ -51,8 +57,9 @@ const rootAccess: RootAccess = {
 const handlers = pipelineStepHandlers({
   ...ports,
   rootAccess,
+  timers: lambdaHandOff(loadLambdaWiring(), config.region).timers,
   // The browser worker's saved root sessions and any mailed link or code go with the teardown; root passwords and
-  // MFA keys stay.
+  // MFA keys stay for the post-closure period, then the retention timer's event deletes them.
   cleaners: [
     async (ctx) => (await secretStores()).cleanSession(ctx),
     async ({ teardown }) => (await secretStores()).sealed.dropAll(teardown),
@@ -66,7 +73,13 @@ const { runner, slackNotifier } = workerRunner('pipeline', base, handlers, {
 export async function handler(event: unknown, context?: LambdaContext): Promise<unknown> {
   return withInvocationContext(logger, context, eventKeys(event), async () => {
     try {
-      return await handlePipelineEvent(runner, event, logger, slackNotifier);
+      return await handlePipelineEvent(runner, event, logger, slackNotifier, {
+        forgetRootCredentials: async (item) =>
+          forgetRootCredentials(
+            { teardowns: ports.teardowns, credentials: (await secretStores()).rootCredentials, logger },
+            item,
+          ),
+      });
     } finally {
       // Lambda freezes the container once the handler returns: every message must be in Slack by then.
       await slackNotifier.settled();

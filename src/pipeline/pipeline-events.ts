@@ -34,6 +34,7 @@ const pipelineEventSchema = z.discriminatedUnion('action', [
     signal: signalSchema,
   }),
   z.object({ action: z.literal('sweep') }),
+  z.object({ action: z.literal('forget-root-credentials'), accountId, teardownId }),
   z.object({
     action: z.literal('notify'),
     notice: z.looseObject({ teardown: teardownShape, previous: teardownShape.optional(), event: eventShape }),
@@ -45,6 +46,8 @@ export type PipelineEvent =
   | { action: 'advance'; accountId: string; teardownId?: string; worker?: Worker }
   | { action: 'resume'; accountId: string; teardownId?: string; signal: Signal }
   | { action: 'sweep' }
+  /** The post-closure period of a removed account is over: its root password and MFA key go. */
+  | { action: 'forget-root-credentials'; accountId: string; teardownId: string }
   /** A transition another function made, to show in Slack here (so the bot answers Slack without waiting). */
   | { action: 'notify'; notice: TeardownNotice };
 

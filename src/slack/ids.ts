@@ -1,4 +1,5 @@
 import { type AccountId, isAccountId } from '../common/account-id';
+import { E164_NUMBER } from '../common/phone-lines';
 
 /** action_id / callback_id values: the contract between the Block Kit builders and the listeners. */
 export const ACTION = {
@@ -9,12 +10,17 @@ export const ACTION = {
   done: 'human_done',
   retry: 'human_retry',
   abort: 'human_abort',
+  showPin: 'phone_show_pin',
+  enterCode: 'phone_enter_code',
 } as const;
 
-export const VIEW = { captcha: 'captcha_answer' } as const;
+export const VIEW = { captcha: 'captcha_answer', phoneCode: 'phone_code' } as const;
 
 /** The CAPTCHA modal's input, named so the submission handler (and its errors) can point at it. */
 export const CAPTCHA_INPUT = { block: 'captcha', action: 'answer' } as const;
+
+/** The phone-code modal's one input. */
+export const PHONE_CODE_INPUT = { block: 'phone_code', action: 'code' } as const;
 
 /**
  * What a button stands for: the account, the teardown (so a stale button never acts on a newer teardown of
@@ -129,4 +135,68 @@ export function decodeCaptchaMeta(text: string): CaptchaMeta | undefined {
   const ref = decodeRef(`${accountId}:${teardownId}:${version}`);
   if (!ref?.version) return undefined;
   return { accountId: ref.accountId, teardownId: ref.teardownId, version: ref.version, ...place };
+}
+
+/**
+ * A phone verification a person takes on their own phone: the teardown that leased the line, and the line
+ * (E.164). Never the PIN or the code: the bot reads those from the line's lease when the person asks.
+ */
+export interface PhoneRef {
+  accountId: AccountId;
+  teardownId: string;
+  line: string;
+}
+
+/** Starts every phone ref, so that neither `decodeRef` nor `decodeChallengeRef` takes it. */
+const PHONE_PREFIX = 'p';
+
+/** `p:<account>:<teardown>:<line>`, the teardown id percent-encoded; a RangeError when too long for a button. */
+export function encodePhoneRef(ref: PhoneRef): string {
+  const value = [
+    PHONE_PREFIX,
+    ref.accountId,
+    encodeURIComponent(ref.teardownId),
+    encodeURIComponent(ref.line),
+  ].join(':');
+  if (value.length > MAX_BUTTON_VALUE) {
+    throw new RangeError(
+      `A phone ref is ${value.length} characters; a button value holds ${MAX_BUTTON_VALUE}.`,
+    );
+  }
+  return value;
+}
+
+export function decodePhoneRef(value: unknown): PhoneRef | undefined {
+  if (typeof value !== 'string' || value.length > MAX_BUTTON_VALUE) return undefined;
+  const [prefix, accountId, teardownPart, linePart, ...rest] = value.split(':');
+  if (prefix !== PHONE_PREFIX || !isAccountId(accountId) || rest.length > 0) return undefined;
+  const teardownId = decodePart(teardownPart);
+  const line = decodePart(linePart);
+  return teardownId && line && E164_NUMBER.test(line) ? { accountId, teardownId, line } : undefined;
+}
+
+/** Carried in the phone-code modal's private_metadata: the verification, and where to answer the person. */
+export interface PhoneCodeMeta extends PhoneRef {
+  channel: string;
+  threadTs?: string;
+}
+
+export function encodePhoneCodeMeta(meta: PhoneCodeMeta): string {
+  return JSON.stringify(meta);
+}
+
+export function decodePhoneCodeMeta(text: string): PhoneCodeMeta | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!parsed || typeof parsed !== 'object') return undefined;
+  const { accountId, teardownId, line, channel, threadTs } = parsed as Record<string, unknown>;
+  if (typeof channel !== 'string' || channel === '') return undefined;
+  if (threadTs !== undefined && (typeof threadTs !== 'string' || threadTs === '')) return undefined;
+  if (!isAccountId(accountId) || typeof teardownId !== 'string' || teardownId === '') return undefined;
+  if (typeof line !== 'string' || !E164_NUMBER.test(line)) return undefined;
+  return { accountId, teardownId, line, channel, ...(threadTs ? { threadTs } : {}) };
 }

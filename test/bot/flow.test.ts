@@ -20,7 +20,7 @@ const STEP_REPLIES = [
   /^:white_check_mark: Step 3 of 5 · Close the account through Organizations — CloseAccount accepted/,
   /^:white_check_mark: Step 4 of 5 · Wait until the account is no longer active — state SUSPENDED/,
   /^:white_check_mark: Step 5 of 5 · Clean up and summarise — sandbox-alice closed through Organizations/,
-  /^:white_check_mark: \*Succeeded\* all 5 steps after .*: sandbox-alice closed through Organizations \(state SUSPENDED\)$/,
+  /^:white_check_mark: \*Succeeded\* all 5 steps after .*: sandbox-alice closed through Organizations \(state SUSPENDED\); step times: preflight \d[\dhms ]*, approval \d[\dhms ]*, close-via-api \d[\dhms ]*, await-closed \d[\dhms ]*$/,
 ];
 
 describe('delete → approve → close (Lambda handler)', () => {

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       approvers: { users: ['U0APPROVE'], groups: [] },
       defaultStrategy: 'close',
       closeFallbackToRemove: false,
+      rootCredentialsRetentionMs: 90 * 86_400_000,
       deadlines: {
         approvalMs: 24 * 3_600_000,
         closeMs: 2 * 3_600_000,

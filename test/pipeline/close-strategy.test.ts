@@ -395,7 +395,7 @@ describe('close quota', () => {
       stepStatus: 'waiting',
     });
     expect(h.runner.unavailableSteps('remove')).toEqual(missingRemoveSteps());
-    expect(missingRemoveSteps()).toContain('remove-from-org');
+    expect(missingRemoveSteps()).toContain('close-as-root');
   });
 
   it('treats an account closed meanwhile as progress, not failure', async () => {

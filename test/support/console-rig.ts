@@ -1,25 +1,51 @@
 // The browser worker's outside world for one test file: the console simulator (HTTPS, real AWS host names mapped
 // to it), the 2captcha stand-in answering from the simulator's own record, and the AWS parts on moto.
 import { CreateBucketCommand, GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { type CaptchaSim, startCaptchaSim } from '../../sim/captcha';
 import { type ConsoleSim, type ConsoleSimOptions, startConsoleSim } from '../../sim/console';
 import type { AccountId } from '../../src/common/account-id';
 import { createLogger } from '../../src/common/logger';
+import type { PhoneLine } from '../../src/common/phone-lines';
 import { S3Artifacts } from '../../src/console/adapters/s3-artifacts';
+import { SecretsManagerPaymentCards } from '../../src/console/adapters/secrets-manager-payment-card';
 import { SecretsManagerRootCredentials } from '../../src/console/adapters/secrets-manager-root-credentials';
 import { SecretsManagerSealedValues } from '../../src/console/adapters/secrets-manager-sealed-values';
 import { SecretsManagerSessionStore } from '../../src/console/adapters/secrets-manager-session-store';
 import type { BrowserStepPorts } from '../../src/console/browser-steps';
 import { TwoCaptchaSolver } from '../../src/console/captcha/two-captcha';
 import { launchChromium } from '../../src/console/chromium';
-import type { CaptchaPrompter } from '../../src/console/ports';
+import type { PhoneSettings } from '../../src/console/flows/verify-phone';
+import type { CaptchaPrompter, PaymentCard, PhonePrompter } from '../../src/console/ports';
 import type { StepName } from '../../src/pipeline/catalogue';
 import type { Teardown } from '../../src/pipeline/model';
 import type { CaptchaChallenges } from '../../src/pipeline/ports/captcha-challenges';
+import type { PhoneLineLeases } from '../../src/pipeline/ports/phone-line-leases';
 import { teardownAt } from './fakes';
 
 export const TWOCAPTCHA_KEY = 'test-2captcha-key';
+
+/** The company card of the tests: a Visa test number (passes Luhn), current for years. */
+export const TEST_CARD: PaymentCard = {
+  number: '4111111111111111',
+  expiryMonth: 8,
+  expiryYear: 2031,
+  holder: 'Platform Team',
+  cvv: '737',
+  address: { line1: '410 Terry Ave N', city: 'Seattle', state: 'WA', postalCode: '98109', country: 'US' },
+  phone: '+12065550100',
+  company: 'Example Corp',
+};
+
+/** Phone waits at a test pace. */
+export const TEST_PHONE_SETTINGS: PhoneSettings = {
+  leaseTtlMs: 10 * 60_000,
+  callWaitMs: 30_000,
+  codeWaitMs: 30_000,
+  personWaitMs: 30_000,
+  codePollMs: 100,
+  queuePollMs: 30_000,
+};
 
 /** Prompts the browser worker posted for people, in order (a stand-in for the Slack thread). */
 export class RecordingPrompter implements CaptchaPrompter {
@@ -61,6 +87,12 @@ export async function startConsoleRig(options: {
   sim?: ConsoleSimOptions;
   pageTimeoutMs?: number;
   humanWaitMs?: number;
+  /** The phone lines' leases (the harness's table) and the pool; no lines by default. */
+  leases?: PhoneLineLeases;
+  phoneLines?: PhoneLine[];
+  phonePrompter?: PhonePrompter;
+  phoneSettings?: Partial<PhoneSettings>;
+  card?: PaymentCard;
 }): Promise<ConsoleRig> {
   const sim = await startConsoleSim({ captcha: 'never', ...options.sim });
   // The stand-in "workers" read the picture the way a person would: here, from the simulator's own record.
@@ -76,6 +108,10 @@ export async function startConsoleRig(options: {
   const credentials = new SecretsManagerRootCredentials(secrets, { prefix: 'sandbox-teardown-test' });
   const sessions = new SecretsManagerSessionStore(secrets, { prefix: 'sandbox-teardown-test' });
   const prompter = options.prompter ?? new RecordingPrompter();
+  const cardSecret = `sandbox-teardown-test/payment-card-${Math.random().toString(36).slice(2, 10)}`;
+  await secrets.send(
+    new CreateSecretCommand({ Name: cardSecret, SecretString: JSON.stringify(options.card ?? TEST_CARD) }),
+  );
   const ports: BrowserStepPorts = {
     launch: () => launchChromium({ ...process.env, ...simEnv }),
     artifacts: new S3Artifacts(s3, bucket),
@@ -102,6 +138,13 @@ export async function startConsoleRig(options: {
       },
     },
     settings: { pageTimeoutMs: options.pageTimeoutMs ?? 15_000 },
+    cards: new SecretsManagerPaymentCards(secrets, cardSecret),
+    phone: {
+      lines: options.phoneLines ?? [],
+      leases: options.leases ?? noLeases,
+      ...(options.phonePrompter ? { prompter: options.phonePrompter } : {}),
+      settings: { ...TEST_PHONE_SETTINGS, ...options.phoneSettings },
+    },
   };
   return {
     sim,
@@ -131,6 +174,12 @@ export async function startConsoleRig(options: {
     },
   };
 }
+
+/** For rigs without a line pool: verify-phone asks a person before it would lease. */
+const noLeases: PhoneLineLeases = new Proxy({} as PhoneLineLeases, {
+  get: (_target, name) => () =>
+    Promise.reject(new Error(`no phone-line leases in this rig (${String(name)})`)),
+});
 
 /** The reset link of the newest reset mail to `email`, decoded from its quoted-printable text part. */
 export function resetLinkFrom(sim: ConsoleSim, email: string): string {

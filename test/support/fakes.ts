@@ -20,6 +20,7 @@ import type {
   MemberAccount,
   Organizations,
   Parent,
+  RemoveResult,
 } from '../../src/pipeline/ports/organizations';
 import {
   decideLease,
@@ -49,6 +50,8 @@ export class FakeOrganizations implements Organizations {
   readonly accounts = new Map<string, MemberAccount & { parents: Parent[]; tags: Record<string, string> }>();
   /** What the next CloseAccount calls answer (then `accepted`, which suspends the account). */
   readonly closeAnswers: CloseResult[] = [];
+  /** What the next RemoveAccountFromOrganization calls answer (then `removed`, which takes the account out). */
+  readonly removeAnswers: RemoveResult[] = [];
   readonly calls: string[] = [];
 
   add(
@@ -105,6 +108,13 @@ export class FakeOrganizations implements Organizations {
     const answer = this.closeAnswers.shift() ?? { kind: 'accepted' };
     const account = this.accounts.get(accountId);
     if (answer.kind === 'accepted' && account) account.state = 'SUSPENDED';
+    return answer;
+  }
+  async removeAccount(accountId: AccountId): Promise<RemoveResult> {
+    this.calls.push('RemoveAccountFromOrganization');
+    if (!this.accounts.has(accountId)) return { kind: 'not-member' };
+    const answer = this.removeAnswers.shift() ?? { kind: 'removed' };
+    if (answer.kind === 'removed') this.accounts.delete(accountId);
     return answer;
   }
 }
@@ -278,6 +288,11 @@ export class MemoryPhoneLineLeases implements PhoneLineLeases {
   async setPin(line: string, holder: LineHolder, pin: string, now: number) {
     const lease = this.liveLeaseOf(line, holder, now);
     if (lease) lease.pin = pin;
+    return lease !== undefined;
+  }
+  async setCode(line: string, holder: LineHolder, code: string, now: number) {
+    const lease = this.liveLeaseOf(line, holder, now);
+    if (lease) lease.code = code;
     return lease !== undefined;
   }
   async holderOf(line: string, now: number) {

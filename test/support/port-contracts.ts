@@ -294,6 +294,25 @@ export function describePhoneLineLeases(name: string, make: () => Promise<PhoneL
       expect((await leases.holderOf('+15550100', T + MINUTE))?.pin).toBeUndefined();
     });
 
+    it('keeps a received code on the lease of its line, for its holder only; it goes with the lease', async () => {
+      await leases.lease(TWO_LINES, A, T, MINUTE);
+      await leases.lease(TWO_LINES, B, T, HOUR);
+      await leases.setPin('+15550100', A, '4821', T);
+      expect(await leases.setCode('+15550100', A, '705512', T + 1)).toBe(true);
+      expect(await leases.setCode('+15550100', B, '111111', T + 1)).toBe(false);
+      expect(await leases.holderOf('+15550100', T + 2)).toMatchObject({ ...A, pin: '4821', code: '705512' });
+      expect((await leases.holderOf('+15550101', T + 2))?.code).toBeUndefined();
+      // A later code replaces the earlier one (AWS sent another).
+      expect(await leases.setCode('+15550100', A, '300019', T + 3)).toBe(true);
+      expect((await leases.holderOf('+15550100', T + 3))?.code).toBe('300019');
+      // Expired: no code is stored, and the next holder never sees the previous one's.
+      expect(await leases.setCode('+15550100', A, '999999', T + MINUTE)).toBe(false);
+      expect(await leases.setCode('+15550199', A, '999999', T + 1)).toBe(false);
+      await leases.lease(TWO_LINES, C, T + MINUTE, HOUR);
+      expect(await leases.holderOf('+15550100', T + MINUTE)).toMatchObject({ ...C });
+      expect((await leases.holderOf('+15550100', T + MINUTE))?.code).toBeUndefined();
+    });
+
     it("releases only the holder's lease; releasing twice changes nothing", async () => {
       await leases.lease(ONE_LINE, A, T, HOUR);
       await leases.setPin('+15550100', A, '4821', T);

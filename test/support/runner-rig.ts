@@ -8,6 +8,7 @@ import { pipelineStepHandlers } from '../../src/pipeline/pipeline-worker';
 import type { DataPorts } from '../../src/pipeline/ports/data-ports';
 import type { TeardownNotice } from '../../src/pipeline/ports/notifier';
 import type { RootAccess } from '../../src/pipeline/ports/root-access';
+import type { TimerRequest } from '../../src/pipeline/ports/timers';
 import { Runner } from '../../src/pipeline/runner';
 import type { StepHandler } from '../../src/pipeline/step-handler';
 import { FakeRootAccess } from './fakes';
@@ -31,6 +32,8 @@ export interface RunnerRig {
   dispatcher: InProcessDispatcher;
   timers: InProcessTimers;
   notices: TeardownNotice[];
+  /** Retention timers that fired (the test decides what deleting means). */
+  forgetTimers: TimerRequest[];
   measured: Array<{ step: string; outcome: string }>;
   now(): number;
   /** Moves the test clock forward. */
@@ -70,10 +73,17 @@ export function rigRunners(options: {
   const { capabilities, workers } = withStandIns(options.handlers);
   const dispatcher = new InProcessDispatcher(workers);
   let primary: Runner | undefined;
-  const timers = new InProcessTimers(async ({ accountId }) => primary?.advance(accountId), {
-    clock: now,
-    realTime: false,
-  });
+  const forgetTimers: TimerRequest[] = [];
+  const timers = new InProcessTimers(
+    async (timer) =>
+      timer.action === 'forget-root-credentials'
+        ? void forgetTimers.push(timer)
+        : primary?.advance(timer.accountId),
+    {
+      clock: now,
+      realTime: false,
+    },
+  );
   const logger = createLogger('test', { logLevel: 'ERROR' });
   const build = (workerId: string, handlers?: Partial<Record<StepName, StepHandler>>) =>
     new Runner({
@@ -88,7 +98,7 @@ export function rigRunners(options: {
       workerId,
       clock: now,
       random: () => 0.5,
-      handlers: { ...pipelineStepHandlers({ ...ports, rootAccess }), ...handlers },
+      handlers: { ...pipelineStepHandlers({ ...ports, rootAccess, timers }), ...handlers },
     });
   primary = build('worker-1', options.handlers);
   const runner = primary;
@@ -116,6 +126,7 @@ export function rigRunners(options: {
     dispatcher,
     timers,
     notices,
+    forgetTimers,
     measured,
     now,
     advanceClock: (ms) => {

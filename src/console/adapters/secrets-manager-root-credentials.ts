@@ -67,6 +67,10 @@ export class SecretsManagerRootCredentials implements RootCredentials {
     return `${this.prefix}/root/${accountId}`;
   }
 
+  async forget(accountId: AccountId): Promise<void> {
+    await this.secrets.forceDelete(this.secretName(accountId));
+  }
+
   async newPassword(accountId: AccountId): Promise<string> {
     const password = await this.generatePassword();
     await this.update(accountId, { password, passwordSetAt: new Date(this.now()).toISOString() });

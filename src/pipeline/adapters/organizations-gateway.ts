@@ -8,10 +8,23 @@ import {
   ListTagsForResourceCommand,
   type OrganizationsClient,
   paginateListAccounts,
+  RemoveAccountFromOrganizationCommand,
 } from '@aws-sdk/client-organizations';
 import type { AccountId } from '../../common/account-id';
 import { asAwsCallError } from '../../common/errors';
-import type { CloseResult, MemberAccount, Organizations, Parent } from '../ports/organizations';
+import type { CloseResult, MemberAccount, Organizations, Parent, RemoveResult } from '../ports/organizations';
+
+/**
+ * Reasons of RemoveAccountFromOrganization's ConstraintViolationException that mean "not yet standalone": the
+ * sign-up wizard supplies what is missing. ACCOUNT_CANNOT_LEAVE_ORGANIZATION also names the management account,
+ * which preflight never lets this far.
+ */
+const MISSING_PREREQUISITES = new Set([
+  'ACCOUNT_CANNOT_LEAVE_WITHOUT_EULA',
+  'ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION',
+  'MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED',
+  'ACCOUNT_CANNOT_LEAVE_ORGANIZATION',
+]);
 
 /** The Organizations port on the AWS SDK; OU names and parents are kept, since OUs never move. */
 export class OrganizationsGateway implements Organizations {
@@ -153,6 +166,24 @@ export class OrganizationsGateway implements Organizations {
         return { kind: 'too-many-at-once', message };
       }
       throw asAwsCallError(`CloseAccount ${accountId}`, error);
+    }
+  }
+
+  async removeAccount(accountId: AccountId): Promise<RemoveResult> {
+    try {
+      await this.client.send(new RemoveAccountFromOrganizationCommand({ AccountId: accountId }));
+      return { kind: 'removed' };
+    } catch (error) {
+      const name = (error as Error).name;
+      const reason = (error as { Reason?: string }).Reason ?? '';
+      const message = (error as Error).message;
+      if (name === 'AccountNotFoundException') return { kind: 'not-member' };
+      if (name === 'ConstraintViolationException') {
+        if (reason === 'WAIT_PERIOD_ACTIVE') return { kind: 'too-young', message };
+        if (MISSING_PREREQUISITES.has(reason)) return { kind: 'missing-prerequisite', reason, message };
+        return { kind: 'refused', reason, message };
+      }
+      throw asAwsCallError(`RemoveAccountFromOrganization ${accountId}`, error);
     }
   }
 }

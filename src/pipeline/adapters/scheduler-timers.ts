@@ -28,9 +28,12 @@ export class SchedulerTimers implements Timers {
     return this.sdk;
   }
 
-  async schedule({ accountId, teardownId, at, key }: TimerRequest): Promise<void> {
+  async schedule({ accountId, teardownId, at, key, action }: TimerRequest): Promise<void> {
     const { api, client } = await this.client();
-    const event: PipelineEvent = { action: 'advance', accountId, teardownId, worker: 'pipeline' };
+    const event: PipelineEvent =
+      action === 'forget-root-credentials'
+        ? { action, accountId, teardownId }
+        : { action: 'advance', accountId, teardownId, worker: 'pipeline' };
     // Names are unique per transition, so a retried call finds its own schedule and stops there.
     const name = `teardown-${accountId}-${key}`.replace(/[^0-9A-Za-z_.-]/g, '-').slice(0, 64);
     try {

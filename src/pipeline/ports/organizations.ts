@@ -23,6 +23,19 @@ export type CloseResult =
   | { kind: 'quota-exceeded'; message: string }
   | { kind: 'too-many-at-once'; message: string };
 
+/**
+ * How RemoveAccountFromOrganization answered. `too-young`: a created account may leave only 4 days after it
+ * joined (`WAIT_PERIOD_ACTIVE`); `missing-prerequisite`: the account lacks what a standalone account needs
+ * (customer agreement, payment method, phone verification, support plan); `refused`: anything else AWS refuses
+ * (a delegated administrator, for example), with its reason.
+ */
+export type RemoveResult =
+  | { kind: 'removed' }
+  | { kind: 'not-member' }
+  | { kind: 'too-young'; message: string }
+  | { kind: 'missing-prerequisite'; reason: string; message: string }
+  | { kind: 'refused'; reason: string; message: string };
+
 /** The Organizations calls the pipeline makes, in its own words (management account credentials). */
 export interface Organizations {
   managementAccountId(): Promise<string>;
@@ -34,4 +47,5 @@ export interface Organizations {
   /** Members that count towards the close quota. */
   activeMemberCount(): Promise<number>;
   closeAccount(accountId: AccountId): Promise<CloseResult>;
+  removeAccount(accountId: AccountId): Promise<RemoveResult>;
 }

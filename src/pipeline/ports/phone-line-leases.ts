@@ -10,6 +10,11 @@ export interface LineLease {
   expiresAt: number;
   /** What the page showed, for the contact flow to key in. A secret: never logged or put into an error. */
   pin?: string;
+  /**
+   * A code AWS sent to the line (SMS, taken by the phone Lambda) or a person typed in for their own phone; the
+   * browser step polls for it. A secret like the PIN.
+   */
+  code?: string;
 }
 
 /** A teardown as holder of a line or of a place in the queue; it is known by its teardown id. */
@@ -46,6 +51,8 @@ export interface PhoneLineLeases {
   renew(line: string, holder: LineHolder, now: number, ttlMs: number): Promise<boolean>;
   /** Stores the PIN on the holder's live lease; false when it is not (or no longer) the holder. */
   setPin(line: string, holder: LineHolder, pin: string, now: number): Promise<boolean>;
+  /** Stores a received code on the holder's live lease; false when it is not (or no longer) the holder. */
+  setCode(line: string, holder: LineHolder, code: string, now: number): Promise<boolean>;
   /** The live lease of `line` (with its PIN), or undefined when the line is free (expired leases count as free). */
   holderOf(line: string, now: number): Promise<LineLease | undefined>;
   /** Frees the line if `holder` holds it (the PIN goes with it); anyone else's lease stays. Twice is fine. */

@@ -9,7 +9,12 @@ import {
   type ChallengeRef,
   encodeCaptchaMeta,
   encodeChallengeRef,
+  encodePhoneCodeMeta,
+  encodePhoneRef,
   encodeRef,
+  PHONE_CODE_INPUT,
+  type PhoneCodeMeta,
+  type PhoneRef,
   VIEW,
 } from '../ids';
 import {
@@ -153,4 +158,107 @@ export function humanAnswered(choice: HumanChoice, by: string, at: number): Mess
 /** A prompt whose wait is over (answered elsewhere, expired): the buttons go, the reason stays. */
 export function promptClosed(text: string): MessageContent {
   return { text, blocks: [section(text)] };
+}
+
+// A person's own phone as the verification line (PHONE_LINES `+1…=U…`): the prompt in the thread names the
+// person and says what happens, never the PIN or the code; those reach the person alone.
+
+/** `+15557770100` → `…0100`: enough for the person to know which phone, not the number for the channel. */
+export function lastDigits(line: string): string {
+  return `…${line.replace(/\D/g, '').slice(-4)}`;
+}
+
+export function phonePrompt(
+  ref: PhoneRef,
+  at: { person: string; direction: 'pin' | 'code'; stepTitle: string; until: number },
+): MessageContent {
+  const step = escapeMrkdwn(at.stepTitle);
+  const phone = `${mention(at.person)}'s phone (${lastDigits(ref.line)})`;
+  const account = `account \`${ref.accountId}\``;
+  const until = slackDate(at.until);
+  const value = encodePhoneRef(ref);
+  if (at.direction === 'pin') {
+    return {
+      text: `AWS is calling a phone for account ${ref.accountId}`,
+      blocks: [
+        section(
+          `:telephone_receiver: *${step}*: AWS is calling ${phone} for ${account}: press *Show PIN*, then key the PIN in when the call asks for it (before ${until}).`,
+        ),
+        {
+          type: 'actions',
+          block_id: 'phone',
+          elements: [button(ACTION.showPin, 'Show PIN', value, { style: 'primary' })],
+        },
+      ],
+    };
+  }
+  return {
+    text: `AWS sent a verification code for account ${ref.accountId}`,
+    blocks: [
+      section(
+        `:iphone: *${step}*: AWS sent a verification code to ${phone} for ${account}: press *Enter code* and type it in (before ${until}).`,
+      ),
+      {
+        type: 'actions',
+        block_id: 'phone',
+        elements: [button(ACTION.enterCode, 'Enter code', value, { style: 'primary' })],
+      },
+    ],
+  };
+}
+
+export function phoneVerified(ref: Pick<PhoneRef, 'accountId' | 'line'>, at: number): MessageContent {
+  return promptClosed(
+    `:white_check_mark: The phone (${lastDigits(ref.line)}) of account \`${ref.accountId}\` was verified on ${slackDate(at)}.`,
+  );
+}
+
+export function phoneExpired(ref: Pick<PhoneRef, 'accountId' | 'line'>): MessageContent {
+  return promptClosed(
+    `:hourglass: The phone verification of account \`${ref.accountId}\` on ${lastDigits(ref.line)} is over without success; the step goes on without it.`,
+  );
+}
+
+/**
+ * The PIN, for the person whose phone AWS calls: only ever sent ephemerally to them. The notification text
+ * leaves it out.
+ */
+export function pinForPerson(ref: Pick<PhoneRef, 'accountId' | 'line'>, pin: string): MessageContent {
+  return {
+    text: `The PIN AWS asks for on your phone (account ${ref.accountId})`,
+    blocks: [
+      section(
+        `:telephone_receiver: The PIN for account \`${ref.accountId}\` is *${escapeMrkdwn(pin)}*. Key it in on your phone (${lastDigits(ref.line)}) when AWS's call asks for it. Only you can see this.`,
+      ),
+    ],
+  };
+}
+
+export function phoneCodeModal(meta: PhoneCodeMeta): ModalView {
+  return {
+    type: 'modal',
+    callback_id: VIEW.phoneCode,
+    private_metadata: encodePhoneCodeMeta(meta),
+    title: { type: 'plain_text', text: 'Verification code' },
+    submit: { type: 'plain_text', text: 'Send' },
+    close: { type: 'plain_text', text: 'Cancel' },
+    blocks: [
+      section(
+        `Type the code AWS sent to your phone (${lastDigits(meta.line)}) for account \`${meta.accountId}\`. The bot enters it on the page.`,
+      ),
+      {
+        type: 'input',
+        block_id: PHONE_CODE_INPUT.block,
+        label: { type: 'plain_text', text: 'Code (4 to 8 digits)' },
+        element: {
+          type: 'plain_text_input',
+          action_id: PHONE_CODE_INPUT.action,
+          min_length: 4,
+          // Room for the spaces or dashes a person may type between the digits.
+          max_length: 16,
+          placeholder: { type: 'plain_text', text: 'e.g. 123456' },
+        },
+      },
+    ],
+  };
 }

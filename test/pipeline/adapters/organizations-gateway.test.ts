@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/common/config';
 import { OrganizationsGateway } from '../../../src/pipeline/adapters/organizations-gateway';
 import { accountAge, preflight } from '../../../src/pipeline/preflight';
-import { AwsProxy } from '../../support/aws-proxy';
+import { AwsProxy, constraintViolation } from '../../support/aws-proxy';
 import { resetMoto } from '../../support/moto-server';
 import { buildOrganization, type TestOrganization } from '../../support/organization';
 
@@ -92,5 +92,48 @@ describe('preflight', () => {
     await expect(preflight(gateway, config(org.rootId), org.managementAccountId)).rejects.toThrow(
       'management account',
     );
+  });
+});
+
+describe('RemoveAccountFromOrganization', () => {
+  it('removes a member from moto', async () => {
+    const gateway = new OrganizationsGateway(client);
+    const { id } = org.accounts.sandbox1;
+    expect(await gateway.removeAccount(id as never)).toEqual({ kind: 'removed' });
+    expect(await gateway.describeAccount(id as never)).toBeUndefined();
+  });
+
+  it('calls an account AWS no longer knows "not a member"', async () => {
+    const gateway = new OrganizationsGateway(client);
+    proxy.inject('RemoveAccountFromOrganization', {
+      status: 400,
+      body: { __type: 'AccountNotFoundException', Message: 'no such account' },
+    });
+    expect(await gateway.removeAccount(org.accounts.sandbox1.id as never)).toEqual({ kind: 'not-member' });
+  });
+
+  it('tells a young account, a missing prerequisite and any other refusal apart by AWS reason', async () => {
+    const gateway = new OrganizationsGateway(client);
+    const id = org.accounts.sandbox1.id as never;
+    proxy.inject('RemoveAccountFromOrganization', constraintViolation('WAIT_PERIOD_ACTIVE'));
+    expect(await gateway.removeAccount(id)).toMatchObject({ kind: 'too-young' });
+    for (const reason of [
+      'ACCOUNT_CANNOT_LEAVE_WITHOUT_EULA',
+      'ACCOUNT_CANNOT_LEAVE_WITHOUT_PHONE_VERIFICATION',
+      'MEMBER_ACCOUNT_PAYMENT_INSTRUMENT_REQUIRED',
+    ]) {
+      proxy.inject('RemoveAccountFromOrganization', constraintViolation(reason));
+      expect(await gateway.removeAccount(id)).toMatchObject({ kind: 'missing-prerequisite', reason });
+    }
+    proxy.inject(
+      'RemoveAccountFromOrganization',
+      constraintViolation('CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG'),
+    );
+    expect(await gateway.removeAccount(id)).toMatchObject({
+      kind: 'refused',
+      reason: 'CANNOT_REMOVE_DELEGATED_ADMINISTRATOR_FROM_ORG',
+    });
+    // None of those removed it.
+    expect(await gateway.describeAccount(id)).toMatchObject({ id });
   });
 });

@@ -61,6 +61,7 @@ function fromLeaseItem(item: Record<string, unknown>): LineLease {
     expiresAt: item.leaseUntil as number,
   };
   if (item.pin !== undefined) lease.pin = item.pin as string;
+  if (item.code !== undefined) lease.code = item.code as string;
   return lease;
 }
 
@@ -169,6 +170,24 @@ export class DynamoPhoneLineLeases implements PhoneLineLeases {
           UpdateExpression: 'SET pin = :pin',
           ConditionExpression: 'teardownId = :teardownId AND leaseUntil > :now',
           ExpressionAttributeValues: { ':pin': pin, ':teardownId': holder.teardownId, ':now': now },
+        }),
+      ),
+    );
+  }
+
+  async setCode(line: string, holder: LineHolder, code: string, now: number): Promise<boolean> {
+    return this.write(
+      // The message names the call, never the code.
+      'Storing the code received on a phone line',
+      this.table.doc.send(
+        new UpdateCommand({
+          TableName: this.table.name,
+          Key: lineKey(line),
+          // `code` is a DynamoDB reserved word.
+          UpdateExpression: 'SET #code = :code',
+          ConditionExpression: 'teardownId = :teardownId AND leaseUntil > :now',
+          ExpressionAttributeNames: { '#code': 'code' },
+          ExpressionAttributeValues: { ':code': code, ':teardownId': holder.teardownId, ':now': now },
         }),
       ),
     );

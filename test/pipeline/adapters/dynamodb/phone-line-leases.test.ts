@@ -44,3 +44,11 @@ it('never repeats the PIN in the error of a failed call', async () => {
   expect(String((error as Error).message)).not.toContain('482193');
   expect(String(((error as Error).cause as Error).message)).not.toContain('482193');
 });
+
+it('never repeats the code in the error of a failed call', async () => {
+  const missing = new DynamoPhoneLineLeases(new StateTable(new DynamoDBClient({}), 'no-such-table'));
+  const error = await missing.setCode('+15550100', A, '705512', T).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(AwsCallError);
+  expect(String((error as Error).message)).not.toContain('705512');
+  expect(String(((error as Error).cause as Error).message)).not.toContain('705512');
+});

@@ -1,0 +1,87 @@
+import { PageNotRecognisedError } from '../../common/errors';
+import type { StepOutcome } from '../../pipeline/step-handler';
+import type { ConsoleSession } from '../browser-session';
+import { afterActingOn, fill, findNow, pollUntil, press, recognise, waitForElement } from '../page-kit';
+import {
+  ACCOUNT_PAGE,
+  ACCOUNT_PAGES,
+  type AccountPage,
+  CLOSE,
+  CLOSE_ACKNOWLEDGEMENTS,
+} from './billing-pages';
+import { signInAgain } from './billing-wizard';
+import type { FlowContext } from './flow-context';
+import { tick } from './form-fields';
+
+/**
+ * Closes the standalone account as its root user on the account page, in whichever layout AWS serves: the
+ * acknowledgements ticked and the dialog confirmed, or the account id typed into the dialog. Done only once the
+ * page shows the account closed.
+ */
+export async function closeAsRoot(session: ConsoleSession, flow: FlowContext): Promise<StepOutcome> {
+  const { page } = session;
+  const timeoutMs = flow.settings.pageTimeoutMs;
+  const accountId = flow.teardown.accountId;
+  await session.goto(ACCOUNT_PAGE);
+  let last: AccountPage | undefined;
+  let signedInAgain = false;
+  for (let round = 0; round < 8; round++) {
+    const kind = await recognise(page, afterActingOn(ACCOUNT_PAGES, last), {
+      timeoutMs,
+      expecting: 'the account page with its "Close account" section',
+    });
+    switch (kind) {
+      case 'signed-out':
+        if (signedInAgain) throw new PageNotRecognisedError('The account page keeps asking to sign in.');
+        signedInAgain = true;
+        await signInAgain(session, flow);
+        await session.goto(ACCOUNT_PAGE);
+        last = undefined;
+        continue;
+      case 'closed': {
+        const screenshot = await session.screenshot('Account closed', 'closed');
+        return {
+          type: 'done',
+          note: 'closed as root; AWS keeps it suspended for 90 days, then closes it for good',
+          screenshot,
+          data: { closedState: 'SUSPENDED', closedAt: flow.now() },
+        };
+      }
+      case 'account': {
+        // The older layout's acknowledgements come before its button (which stays disabled until all are ticked).
+        for (const selector of CLOSE_ACKNOWLEDGEMENTS) {
+          await tick(page, { role: 'choice', hints: [selector] });
+        }
+        const button = await waitForElement(page, CLOSE.closeAccount, {
+          timeoutMs,
+          what: 'the "Close account" button',
+        });
+        await press(page, button);
+        break;
+      }
+      case 'confirm-dialog': {
+        const typed = await findNow(page.mainFrame(), CLOSE.typedId);
+        // The dialog names the account it closes: typing it is the last check that it is the one we mean.
+        if (typed) await fill(page, typed, accountId);
+        const confirm = await waitForElement(page, CLOSE.confirm, {
+          timeoutMs,
+          what: 'the button that confirms closing the account',
+        });
+        await press(page, confirm);
+        // A dialog may be followed by another one (a last "are you sure"): wait until this button is gone, then
+        // look at the page afresh.
+        await pollUntil(
+          () =>
+            confirm
+              .evaluate((el) => (!el.isConnected || el.getClientRects().length === 0 ? true : undefined))
+              .catch(() => true),
+          timeoutMs,
+        );
+        last = undefined;
+        continue;
+      }
+    }
+    last = kind;
+  }
+  throw new PageNotRecognisedError('The account page did not show the account closed.');
+}

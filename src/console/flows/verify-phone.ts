@@ -1,0 +1,352 @@
+import type { Page } from 'puppeteer-core';
+import { PageNotRecognisedError, PersonNeededError } from '../../common/errors';
+import type { PhoneLine } from '../../common/phone-lines';
+import type { LineHolder, LineLease, PhoneLineLeases } from '../../pipeline/ports/phone-line-leases';
+import { SIGNAL } from '../../pipeline/signals';
+import type { StepOutcome } from '../../pipeline/step-handler';
+import type { ConsoleSession } from '../browser-session';
+import { findCaptcha } from '../captcha/captcha-widget';
+import { solveCaptcha } from '../captcha/solve-captcha';
+import { afterActingOn, findNow, recognise } from '../page-kit';
+import type { PaymentCards, PhonePrompter } from '../ports';
+import { IDENTITY_PAGES, type IdentityPage, VERIFY, WIZARD_PAGES } from './billing-pages';
+import { openWizard, runWizard } from './billing-wizard';
+import { type FlowContext, handedOver, usedUp } from './flow-context';
+import { alertText, chooseOption, pressButton, setField } from './form-fields';
+import { captchaOwner, solvedBy } from './root-sign-in';
+
+export interface PhoneSettings {
+  /** How long a teardown holds a line; renewed while it uses it. */
+  leaseTtlMs: number;
+  /** How long the page may take to say the call worked (AWS calls, speaks, listens for the PIN). */
+  callWaitMs: number;
+  /** How long a code sent to one of our lines may take to arrive. */
+  codeWaitMs: number;
+  /** How long a person whose own phone is the line may take. */
+  personWaitMs: number;
+  /** How often the line's lease is read for a code. */
+  codePollMs: number;
+  /** How soon a teardown waiting for a free line looks again. */
+  queuePollMs: number;
+}
+
+export interface PhoneVerificationDeps {
+  /** The pool (PHONE_LINES): our own lines and people's own phones. */
+  lines: readonly PhoneLine[];
+  leases: PhoneLineLeases;
+  prompter?: PhonePrompter;
+  cards: PaymentCards;
+  settings: PhoneSettings;
+}
+
+/** Where the teardown keeps the line it leased (a number, no secret), for cleanup to release. */
+const LINE = 'phoneLine';
+
+/**
+ * Verifies the account's phone on the wizard's identity page with a leased line, in whichever direction the page
+ * goes: the page shows a PIN and AWS calls the line (the contact flow keys the PIN in), or AWS sends a code to the
+ * line (SMS to our two-way number, or a person's own phone) that is typed in. Then the rest of the wizard.
+ */
+export async function verifyPhone(
+  session: ConsoleSession,
+  flow: FlowContext,
+  deps: PhoneVerificationDeps,
+): Promise<StepOutcome> {
+  const first = await openWizard(session, flow);
+  const card = () => deps.cards.card();
+  if (first !== 'identity') {
+    // Verified before (an earlier run, or by hand): the wizard goes on from where it is.
+    const progress = await runWizard(session, flow, card, first, { stopAt: 'finished' });
+    return finished(session, flow, ['the phone number was verified already', ...progress.notes], {});
+  }
+  const pool = deps.lines.map((line) => line.number);
+  if (pool.length === 0) {
+    throw new PersonNeededError(
+      'No phone line is configured (PHONE_LINES), so I cannot verify the phone number. Verify it by hand in the console, then press Done.',
+    );
+  }
+  const holder: LineHolder = { accountId: flow.teardown.accountId, teardownId: flow.teardown.teardownId };
+  const lease = await deps.leases.lease(pool, holder, flow.now(), deps.settings.leaseTtlMs);
+  if (!lease) {
+    const place = await deps.leases.position(holder, flow.now());
+    return {
+      type: 'wait',
+      until: flow.now() + deps.settings.queuePollMs,
+      reason: `waiting for a free phone line${place ? ` (number ${place} in the queue)` : ''}`,
+    };
+  }
+  const line = deps.lines.find((l) => l.number === lease.line) ?? { number: lease.line };
+  const verification = new Verification(session, flow, deps, lease, line, holder);
+  let how: string;
+  try {
+    how = await verification.run();
+  } catch (error) {
+    // The code comes after this invocation: the line stays leased, the phone Lambda signals the teardown.
+    if (error instanceof CodeLaterSignal) return codeLaterOutcome(error, lease.line);
+    // A person takes over (or the step runs again): the line is free for the next teardown meanwhile.
+    await deps.leases.release(lease.line, holder);
+    await verification.closePrompt('expired');
+    throw error;
+  }
+  await deps.leases.release(lease.line, holder);
+  await verification.closePrompt('verified');
+  const next = await recognise(session.page, afterActingOn(WIZARD_PAGES, 'identity'), {
+    timeoutMs: flow.settings.pageTimeoutMs,
+    expecting: 'the page after the phone verification',
+  });
+  const progress = await runWizard(session, flow, card, next, { stopAt: 'finished' });
+  const solved = solvedBy(flow.solvers);
+  return finished(session, flow, [how, ...(solved ? [solved] : []), ...progress.notes], {
+    [LINE]: lease.line,
+    phoneVerifiedAt: flow.now(),
+  });
+}
+
+async function finished(
+  session: ConsoleSession,
+  flow: FlowContext,
+  notes: string[],
+  data: Record<string, string | number>,
+): Promise<StepOutcome> {
+  await session.saveSession();
+  const screenshot = await session.screenshot('Sign-up complete', 'signup-complete');
+  return {
+    type: 'done',
+    note: notes.join('; '),
+    screenshot,
+    data: { ...data, signupCompletedAt: flow.now() },
+  };
+}
+
+/** One verification on one leased line, from the phone form to "verified". */
+class Verification {
+  private prompted = false;
+
+  constructor(
+    private readonly session: ConsoleSession,
+    private readonly flow: FlowContext,
+    private readonly deps: PhoneVerificationDeps,
+    private readonly lease: LineLease,
+    private readonly line: PhoneLine,
+    private readonly holder: LineHolder,
+  ) {}
+
+  private get page(): Page {
+    return this.session.page;
+  }
+
+  /** Shown to people: the last digits only (the line is ours, but a person's own number is theirs). */
+  private get lineName(): string {
+    return `the line ending ${this.line.number.slice(-4)}`;
+  }
+
+  /** Returns how the phone was verified, for the step's note. */
+  async run(): Promise<string> {
+    const timeoutMs = this.flow.settings.pageTimeoutMs;
+    let last: IdentityPage | undefined;
+    let calls = 0;
+    for (let round = 0; round < 10; round++) {
+      const kind = await recognise(this.page, afterActingOn(IDENTITY_PAGES, last), {
+        timeoutMs,
+        expecting: 'the identity verification page',
+      });
+      switch (kind) {
+        case 'verified':
+          await pressButton(this.page, VERIFY.verified, { timeoutMs, what: 'the "Continue" button' });
+          return this.line.person
+            ? `phone verified on <@${this.line.person}>'s phone`
+            : `phone verified on ${this.lineName}`;
+        case 'number-refused':
+          throw new PersonNeededError(
+            `AWS will not verify ${this.lineName}: "${await alertText(this.page)}". Check PHONE_LINES, or verify by hand and press Done.`,
+          );
+        case 'call-failed': {
+          if (++calls > 2) {
+            throw new PersonNeededError(
+              `AWS's call to ${this.lineName} did not verify the phone twice: "${await alertText(this.page)}".`,
+            );
+          }
+          const again = await findNow(this.page.mainFrame(), VERIFY.callAgain);
+          if (!again) throw new PageNotRecognisedError('The failed call offers no way to call again.');
+          await again.click();
+          break;
+        }
+        case 'code-refused':
+          throw new PersonNeededError(
+            `AWS did not take the code sent to ${this.lineName}: "${await alertText(this.page)}".`,
+          );
+        case 'pin-shown':
+          await this.keyInPin();
+          break;
+        case 'code-asked':
+          await this.typeCode();
+          break;
+        case 'phone-form':
+          await this.askForVerification();
+          break;
+      }
+      last = kind;
+    }
+    throw new PageNotRecognisedError('The identity verification did not come to an end.');
+  }
+
+  /** The phone form: how to reach us, the CAPTCHA, and the button that starts AWS's call or message. */
+  private async askForVerification(): Promise<void> {
+    const timeoutMs = this.flow.settings.pageTimeoutMs;
+    const sms = await findNow(this.page.mainFrame(), VERIFY.smsChoice);
+    const voice = await findNow(this.page.mainFrame(), VERIFY.voiceChoice);
+    if (sms) {
+      await sms.click();
+    } else if (voice && !this.line.person) {
+      // A spoken code: our contact flow plays tones, it does not listen.
+      throw new PersonNeededError(
+        `AWS offers only a voice call that speaks a code, which ${this.lineName} cannot take. Configure a person's own phone in PHONE_LINES (+1…=U…) or verify by hand, then press Done.`,
+      );
+    } else if (voice) {
+      await voice.click();
+    }
+    await this.fillNumber(timeoutMs);
+    if (await findCaptcha(this.page)) {
+      // The older page sends the answer with the form itself; the newer one passes its frame first.
+      this.flow.solvers.push(await solveCaptcha(this.page, captchaOwner(this.flow), this.flow.captcha));
+      if (!(await findNow(this.page.mainFrame(), VERIFY.phoneNumber))) return;
+    }
+    const send =
+      (await findNow(this.page.mainFrame(), VERIFY.sendSms)) ??
+      (await findNow(this.page.mainFrame(), VERIFY.callMe));
+    if (!send) throw new PageNotRecognisedError('The identity page has no button to call or send a code.');
+    await send.click();
+  }
+
+  /** The country code list and the national number, from the line's E.164 number. */
+  private async fillNumber(timeoutMs: number): Promise<void> {
+    const number = this.line.number;
+    const select = await findNow(this.page.mainFrame(), VERIFY.countryCode);
+    let national = number.slice(1);
+    if (select) {
+      const codes = await select.evaluate((el) =>
+        Array.from((el as unknown as { options: ArrayLike<{ text: string }> }).options).map((o) => o.text),
+      );
+      // The longest calling code the number starts with; +1 is the United States first (Canada shares it).
+      const code = codes
+        .map((text) => /\(\+(\d{1,4})\)/.exec(text)?.[1])
+        .filter((c): c is string => c !== undefined && number.startsWith(`+${c}`))
+        .sort((a, b) => b.length - a.length)[0];
+      if (!code)
+        throw new PersonNeededError(
+          `The identity page cannot call ${this.lineName}: its country is not offered.`,
+        );
+      await chooseOption(select, [`^United States.*\\(\\+${code}\\)`, `\\(\\+${code}\\)`]);
+      national = number.slice(code.length + 1);
+    }
+    await setField(this.page, VERIFY.phoneNumber, select ? national : number, {
+      timeoutMs,
+      what: 'the phone number field',
+    });
+  }
+
+  /** The PIN on the page goes onto the lease, where the contact flow reads it when AWS calls the line. */
+  private async keyInPin(): Promise<void> {
+    const element = await findNow(this.page.mainFrame(), VERIFY.pin);
+    const pin = ((await element?.evaluate((el) => el.textContent ?? '')) ?? '').replace(/\D/g, '');
+    if (!/^\d{4,8}$/.test(pin)) throw new PageNotRecognisedError('The page shows no PIN I can read.');
+    const now = this.flow.now();
+    const waitMs = this.line.person ? this.deps.settings.personWaitMs : this.deps.settings.callWaitMs;
+    await this.deps.leases.renew(this.lease.line, this.holder, now, waitMs + this.deps.settings.leaseTtlMs);
+    if (!(await this.deps.leases.setPin(this.lease.line, this.holder, pin, now))) {
+      throw new PersonNeededError(`${this.lineName} was taken by another teardown before AWS called.`);
+    }
+    await this.askPerson('pin', now + waitMs);
+    // AWS calls now; the page says when it heard the PIN.
+    await recognise(
+      this.page,
+      IDENTITY_PAGES.filter((k) => k.kind === 'verified' || k.kind === 'call-failed'),
+      {
+        timeoutMs: this.timeLeft(waitMs),
+        expecting: `AWS's call to ${this.lineName} to succeed`,
+      },
+    ).catch((error: unknown) => {
+      if (error instanceof PageNotRecognisedError) {
+        throw new PersonNeededError(`AWS's call to ${this.lineName} did not verify the phone in time.`);
+      }
+      throw error;
+    });
+  }
+
+  /** A code sent to the line: from the phone Lambda (SMS) or a person, on the lease; or handed over by a signal. */
+  private async typeCode(): Promise<void> {
+    const timeoutMs = this.flow.settings.pageTimeoutMs;
+    const waitMs = this.line.person ? this.deps.settings.personWaitMs : this.deps.settings.codeWaitMs;
+    const now = this.flow.now();
+    await this.deps.leases.renew(this.lease.line, this.holder, now, waitMs + this.deps.settings.leaseTtlMs);
+    await this.askPerson('code', now + waitMs);
+    const handed = this.flow.teardown.handoff?.phoneCode;
+    const code = (await handedOver(this.flow, handed)) ?? (await this.codeOnLease(this.timeLeft(waitMs)));
+    await usedUp(this.flow, handed);
+    if (!code) {
+      const stopBy = this.flow.captcha.stopBy?.();
+      if (stopBy !== undefined && stopBy - this.flow.now() < waitMs && !this.line.person) {
+        // This run is out of time, not the code: the phone Lambda hands it to the next run.
+        throw new CodeLaterSignal(this.lineName);
+      }
+      throw new PersonNeededError(`No verification code reached ${this.lineName} within the wait.`);
+    }
+    await setField(this.page, VERIFY.code, code, { timeoutMs, what: 'the verification code field' });
+    await pressButton(this.page, VERIFY.verifyCode, { timeoutMs, what: 'the button that sends the code' });
+  }
+
+  private async codeOnLease(waitMs: number): Promise<string | undefined> {
+    const deadline = this.flow.now() + waitMs;
+    for (;;) {
+      const lease = await this.deps.leases.holderOf(this.lease.line, this.flow.now());
+      if (lease?.teardownId === this.holder.teardownId && lease.code) return lease.code;
+      if (this.flow.now() >= deadline) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, this.deps.settings.codePollMs));
+    }
+  }
+
+  /** What is left of `waitMs` within this invocation (Lambda's limit, less a margin kept by `stopBy`). */
+  private timeLeft(waitMs: number): number {
+    const stopBy = this.flow.captcha.stopBy?.();
+    const limit = stopBy === undefined ? waitMs : Math.min(waitMs, stopBy - this.flow.now());
+    return Math.max(1_000, limit);
+  }
+
+  private async askPerson(direction: 'pin' | 'code', until: number): Promise<void> {
+    const person = this.line.person;
+    if (!person || !this.deps.prompter || this.prompted) return;
+    this.prompted = true;
+    const t = this.flow.teardown;
+    await this.deps.prompter.ask({
+      accountId: t.accountId,
+      teardownId: t.teardownId,
+      line: this.line.number,
+      person,
+      direction,
+      until,
+      ...(t.slack ? { slack: t.slack } : {}),
+      stepTitle: this.flow.stepTitle,
+    });
+  }
+
+  async closePrompt(outcome: 'verified' | 'expired'): Promise<void> {
+    if (!this.prompted || !this.deps.prompter) return;
+    await this.deps.prompter.finished({
+      teardownId: this.holder.teardownId,
+      line: this.line.number,
+      outcome,
+    });
+  }
+}
+
+/** The code will come, but not within this invocation: the step waits for the phone Lambda's signal. */
+class CodeLaterSignal extends Error {
+  constructor(readonly lineName: string) {
+    super(`waiting for the verification code sent to ${lineName}`);
+  }
+}
+
+/** The outcome for CodeLaterSignal: a wait for `phone-code`, which the phone Lambda sends when the SMS comes. */
+function codeLaterOutcome(signal: CodeLaterSignal, line: string): StepOutcome {
+  return { type: 'await', signal: SIGNAL.phoneCode, reason: signal.message, data: { [LINE]: line } };
+}
