@@ -24,7 +24,8 @@ export class AwsProxy {
   private server: Server | undefined;
   endpoint = '';
 
-  constructor(private readonly upstream: string) {}
+  /** Where calls go on to: moto, or another front in front of it (the console simulator's Organizations). */
+  constructor(public upstream: string) {}
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
