@@ -10,6 +10,7 @@ const CERTIFICATE_NAMES = [
   '*.console.aws.amazon.com',
   'console.aws.amazon.com',
   '*.amazonaws.com',
+  '*.s3.amazonaws.com',
 ];
 
 export interface SimCertificate {

@@ -81,6 +81,77 @@ const ELEMENT_IDS = {
   verificationCode: ['verification_code', 'verificationCode'],
   verifyButton: ['verify_button', 'verifyButton'],
   continueButton: ['continue_button', 'continueButton'],
+  // Sign-up wizard (portal.aws.amazon.com). The older page's ids are the references' where known.
+  fullName: ['full-name', 'fullName'],
+  contactPhone: ['contact-phone-number', 'contactPhoneNumber'],
+  contactCountry: ['contact-country', 'contactCountry'],
+  contactAddress: ['address-line-1', 'addressLine1'],
+  contactCity: ['city', 'addressCity'],
+  contactState: ['state', 'addressState'],
+  contactPostalCode: ['postal-code', 'addressPostalCode'],
+  agreement: ['customer-agreement', 'customerAgreement'],
+  contactContinue: ['contact-continue-button', 'contactContinueButton'],
+  cardNumber: ['credit-card-number', 'creditCardNumber'],
+  expirationMonth: ['expirationMonth', 'expirationDateMonth'],
+  expirationYear: [undefined, 'expirationDateYear'],
+  cardHolder: ['accountHolderName', 'accountHolderName'],
+  securityCode: [undefined, 'securityCode'],
+  useContactAddress: [undefined, 'useContactAddress'],
+  useNewAddress: [undefined, 'useNewAddress'],
+  billingAddress: [undefined, 'billingAddressLine1'],
+  billingCity: [undefined, 'billingAddressCity'],
+  billingState: [undefined, 'billingAddressState'],
+  billingPostalCode: [undefined, 'billingAddressPostalCode'],
+  billingCountry: [undefined, 'billingAddressCountry'],
+  paymentSubmit: ['verify-and-continue-button', 'verifyAndContinueButton'],
+  methodSms: ['diva-method-sms', 'divaMethodSms'],
+  methodVoice: ['diva-method-phone', 'divaMethodPhone'],
+  countryCode: ['countryCode', 'divaCountryCode'],
+  phoneNumber: ['phoneNumber', 'divaPhoneNumber'],
+  imageCaptcha: ['imageCaptcha', 'imageCaptcha'],
+  captchaAnswer: ['guess', 'guess'],
+  identitySubmit: ['btnCall', 'divaSubmitButton'],
+  phonePin: [undefined, 'phonePin'],
+  verificationComplete: ['verification-complete-button', 'verificationCompleteButton'],
+  callAgain: ['btnCallAgain', 'callAgainButton'],
+  phoneCode: ['phone-verification-code', 'phoneVerificationCode'],
+  phoneCodeContinue: ['verify-code-button', 'verifyCodeButton'],
+  phoneCodeRetry: ['try-again-button', 'tryAgainButton'],
+  supportBasic: ['support-plan-basic', 'supportPlanBasic'],
+  supportDeveloper: ['support-plan-developer', 'supportPlanDeveloper'],
+  supportBusiness: ['support-plan-business', 'supportPlanBusiness'],
+  completeSignup: ['complete-signup-button', 'completeSignupButton'],
+  goToConsole: ['go-to-console-link', 'goToConsoleLink'],
+  agreeAndContinue: ['agree-and-continue-button', 'agreeAndContinueButton'],
+  // Billing account page (console.aws.amazon.com/billing/home#/account): data-testid values.
+  closeAccountButtonRoot: ['close-account-button-root', 'closeAccountButtonRoot'],
+  closeAccountButton: ['close-account-button', 'closeAccountButton'],
+  closeAccountInput: ['closeAccountInput', 'closeAccountInput'],
+  closeAccountModalConfirm: ['close-account-modal-confirm', 'close-account-modal-confirm'],
+  ackFirst: [
+    'aws-billing-account-form-input-is-closing-account',
+    'aws-billing-account-form-input-is-closing-account',
+  ],
+  ackSecond: [
+    'aws-billing-account-form-input-is-second-closing-account',
+    'aws-billing-account-form-input-is-second-closing-account',
+  ],
+  ackThird: [
+    'aws-billing-account-form-input-is-third-closing-account',
+    'aws-billing-account-form-input-is-third-closing-account',
+  ],
+  ackFourth: [
+    'aws-billing-account-form-input-is-fourth-closing-account',
+    'aws-billing-account-form-input-is-fourth-closing-account',
+  ],
+  formCloseAccount: [
+    'aws-billing-account-form-button-close-account',
+    'aws-billing-account-form-button-close-account',
+  ],
+  modalCloseAccount: [
+    'aws-billing-account-form-modal-button-close-account',
+    'aws-billing-account-form-modal-button-close-account',
+  ],
 } as const satisfies Record<string, readonly [string | undefined, string | undefined]>;
 
 export type ElementKey = keyof typeof ELEMENT_IDS;
@@ -141,14 +212,18 @@ main.wide{max-width:960px}
 label{display:block;margin:12px 0 4px;font-weight:bold}
 fieldset label{display:inline;font-weight:normal;margin:0 0 0 4px}
 fieldset{border:0;padding:0;margin:12px 0}
-input[type=email],input[type=password],input[type=text]{width:100%;padding:6px;font-size:14px}
+input[type=email],input[type=password],input[type=text],input[type=tel],select{width:100%;padding:6px;font-size:14px}
+label.inline{display:inline;font-weight:normal;margin:0 0 0 4px}
+button:disabled{opacity:.5;cursor:not-allowed}
+.modal-footer{display:flex;gap:8px;justify-content:flex-end}
+[hidden]{display:none !important}
 button{margin-top:16px;padding:8px 16px;background:#ec7211;color:#fff;border:0;border-radius:2px;font-weight:bold;cursor:pointer}
 button.secondary{background:#fff;color:#16191f;border:1px solid #545b64}
 [role=alert]{border:1px solid #d13212;background:#fdf3f1;color:#d13212;padding:8px;margin:12px 0}
 [role=status]{border:1px solid #1d8102;background:#f2f8f0;padding:8px 16px;margin:12px 0}
 .backdrop{position:fixed;inset:0;background:rgba(0,0,0,.4);z-index:100}
 [role=dialog]{position:fixed;top:60px;left:50%;transform:translateX(-50%);width:460px;background:#fff;padding:20px;border-radius:4px;z-index:101}
-[role=dialog] iframe{width:100%;height:330px;border:0}
+[role=dialog] iframe,.security-check iframe{width:100%;height:330px;border:0}
 .stack{display:flex;flex-direction:column}
 .cell>div{margin:2px 0}
 .links{margin-top:16px}

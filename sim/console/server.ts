@@ -6,7 +6,9 @@ import { handleConsole } from './console-app';
 import { siteOf } from './hosts';
 import { notFoundDocument } from './html';
 import { htmlResponse, plainResponse, RequestTooLargeError, readSimRequest, type SimResponse } from './http';
-import { handleCaptcha, handleSignIn } from './signin-app';
+import { type OrganizationsFront, startOrganizationsFront } from './organizations-front';
+import { handlePortal } from './portal-app';
+import { handleCaptcha, handleCaptchaImage, handleSignIn, SESSION_COOKIE } from './signin-app';
 import { SimState, seededRandom } from './state';
 import type {
   AccountOptions,
@@ -14,9 +16,13 @@ import type {
   ConsoleSimFaults,
   ConsoleSimOptions,
   Generation,
+  PhoneNetwork,
   RecordedRequest,
+  SentTextMessage,
+  SignupParts,
   SimAccount,
   SimMail,
+  SpokenCode,
 } from './types';
 
 const DEFAULT_FAULTS: ConsoleSimFaults = {
@@ -28,7 +34,19 @@ const DEFAULT_FAULTS: ConsoleSimFaults = {
   interstitial: false,
   layout: 'usual',
   promotionalMailFirst: false,
+  closeLayout: 'typed-id',
+  declinedCards: [],
+  refusedNumbers: [],
 };
+
+/** What `updateAccount` may change: any setting, and some of the sign-up parts. */
+export type AccountChanges = Partial<Omit<SimAccount, 'accountId' | 'signup'>> & {
+  signup?: Partial<SignupParts>;
+};
+
+function copyOf(account: SimAccount): SimAccount {
+  return { ...account, signup: { ...account.signup } };
+}
 
 /** A running console simulator: AWS's sign-in, recovery, reset and console home pages over HTTPS. */
 export class ConsoleSim {
@@ -39,44 +57,93 @@ export class ConsoleSim {
   readonly spki: string;
   /** The self-signed certificate, for Node clients that want to trust it (`ca`). */
   readonly certificatePem: string;
+  /**
+   * `http://127.0.0.1:<port>` of the Organizations front (AWS_ENDPOINT_URL_ORGANIZATIONS), when started with
+   * `organizationsUpstream`.
+   */
+  readonly organizationsEndpoint: string | undefined;
 
   constructor(
     private readonly server: Server,
     private readonly state: SimState,
     certificate: { certPem: string; spki: string },
+    private readonly organizationsFront?: OrganizationsFront,
   ) {
     this.port = (server.address() as AddressInfo).port;
     this.address = `127.0.0.1:${this.port}`;
     this.spki = certificate.spki;
     this.certificatePem = certificate.certPem;
+    this.organizationsEndpoint = organizationsFront?.endpoint;
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.close((error) => (error ? reject(error) : resolve()));
-      this.server.closeAllConnections();
-    });
+    await Promise.all([
+      new Promise<void>((resolve, reject) => {
+        this.server.close((error) => (error ? reject(error) : resolve()));
+        this.server.closeAllConnections();
+      }),
+      this.organizationsFront?.close(),
+    ]);
   }
 
   // Accounts
 
-  /** Adds the account, or replaces the one with the same id (its MFA device too). */
+  /** Adds the account, or replaces the one with the same id (its MFA device and sign-up progress too). */
   addAccount(options: AccountOptions): SimAccount {
-    return { ...this.state.addAccount(options) };
+    return copyOf(this.state.addAccount(options));
   }
 
   /** Changes some of an account's settings (for example allows password recovery once root access is granted). */
-  updateAccount(accountId: string, changes: Partial<Omit<SimAccount, 'accountId'>>): SimAccount {
+  updateAccount(accountId: string, changes: AccountChanges): SimAccount {
     const account = this.state.accounts.get(accountId);
     if (!account) throw new Error(`console sim: no account ${accountId}`);
-    Object.assign(account, changes);
-    return { ...account };
+    const { signup, ...rest } = changes;
+    Object.assign(account, rest);
+    if (signup) Object.assign(account.signup, signup);
+    return copyOf(account);
   }
 
-  /** A copy of the account as the simulated AWS knows it now, including its current password and MFA key. */
+  /**
+   * A copy of the account as the simulated AWS knows it now: current password and MFA key, sign-up parts done,
+   * closed, removed, the last four digits of its card.
+   */
   account(accountId: string): SimAccount | undefined {
     const account = this.state.accounts.get(accountId);
-    return account ? { ...account } : undefined;
+    return account ? copyOf(account) : undefined;
+  }
+
+  /**
+   * A root session for the account as if its root user had just signed in (pages get `generation`, default the
+   * simulator's): the cookie to give the browser.
+   */
+  openRootSession(
+    accountId: string,
+    options: { generation?: Generation } = {},
+  ): { name: string; value: string; domain: string } {
+    if (!this.state.accounts.has(accountId)) throw new Error(`console sim: no account ${accountId}`);
+    const generation = options.generation ?? this.state.chooseGeneration();
+    return {
+      name: SESSION_COOKIE,
+      value: this.state.newSession(accountId, generation),
+      domain: '.aws.amazon.com',
+    };
+  }
+
+  // The phone network
+
+  /** Who AWS's verification calls and text messages reach (undefined: nobody answers, texts go nowhere). */
+  setPhoneNetwork(network: PhoneNetwork | undefined): void {
+    this.state.phoneNetwork = network;
+  }
+
+  /** Verification codes read out in voice calls: only a person on that phone could have heard them. */
+  spokenCodes(): SpokenCode[] {
+    return this.state.spokenCodes.map((spoken) => ({ ...spoken }));
+  }
+
+  /** Text messages AWS sent (verification codes), whether or not a phone network took them. */
+  textMessages(): SentTextMessage[] {
+    return this.state.textMessages.map((message) => ({ ...message }));
   }
 
   // Faults
@@ -86,7 +153,12 @@ export class ConsoleSim {
   }
 
   faults(): ConsoleSimFaults {
-    return { ...this.state.faults };
+    const { faults } = this.state;
+    return {
+      ...faults,
+      declinedCards: [...faults.declinedCards],
+      refusedNumbers: [...faults.refusedNumbers],
+    };
   }
 
   /** Which id generation new sign-in sessions get ('random': a coin per session). */
@@ -146,12 +218,24 @@ async function respond(state: SimState, request: Parameters<typeof readSimReques
   if (site === 'foreign') return htmlResponse(notFoundDocument(), { status: 404 });
   if (state.faults.slowMs > 0) await sleep(state.faults.slowMs);
   if (site === 'captcha') return handleCaptcha(state, req);
+  if (site === 'captcha-image') return handleCaptchaImage(state, req);
   if (site === 'signin') return handleSignIn(state, req);
+  if (site === 'portal') return handlePortal(state, req);
   return handleConsole(state, req);
 }
 
 export async function startConsoleSim(options: ConsoleSimOptions = {}): Promise<ConsoleSim> {
-  const { port, generation, seed, resetTokenTtlMs, sessionTtlMs, clock, ...faults } = options;
+  const {
+    port,
+    generation,
+    seed,
+    resetTokenTtlMs,
+    sessionTtlMs,
+    clock,
+    organizationsUpstream,
+    phoneListenMs,
+    ...faults
+  } = options;
   const state = new SimState(
     { ...DEFAULT_FAULTS, ...faults },
     {
@@ -160,6 +244,7 @@ export async function startConsoleSim(options: ConsoleSimOptions = {}): Promise<
       sessionTtlMs: sessionTtlMs ?? 12 * 60 * 60 * 1000,
       clock: clock ?? Date.now,
       random: seed === undefined ? Math.random : seededRandom(seed),
+      phoneListenMs: phoneListenMs ?? 60_000,
     },
   );
   const certificate = await makeCertificate();
@@ -182,5 +267,8 @@ export async function startConsoleSim(options: ConsoleSimOptions = {}): Promise<
       resolve();
     });
   });
-  return new ConsoleSim(server, state, certificate);
+  const front = organizationsUpstream
+    ? await startOrganizationsFront(state, organizationsUpstream)
+    : undefined;
+  return new ConsoleSim(server, state, certificate, front);
 }

@@ -1,5 +1,5 @@
 import { challengeDocument, challengeGoneDocument, drawCaptchaSvg, solvedDocument } from './captcha';
-import { CAPTCHA_ORIGIN, CONSOLE_HOME_URL, isConsoleHost, SIGNIN_ORIGIN } from './hosts';
+import { CAPTCHA_ORIGIN, CONSOLE_HOME_URL, isSignInTarget, SIGNIN_ORIGIN } from './hosts';
 import { notFoundDocument, PageIds } from './html';
 import {
   htmlResponse,
@@ -24,7 +24,15 @@ import {
   signInPage,
   verifyIdentityPage,
 } from './signin-pages';
-import { type Challenge, FLOW_TTL_MS, type SignInFlow, type SimState, sameText, seededRandom } from './state';
+import {
+  type Challenge,
+  FLOW_TTL_MS,
+  type SignInFlow,
+  type SimState,
+  sameText,
+  seededRandom,
+  sessionKey,
+} from './state';
 import { matchingStep, newTotpSecret, totpStep } from './totp';
 import type { SimAccount } from './types';
 
@@ -71,12 +79,12 @@ function pageContext(state: SimState, req: SimRequest, flow: SignInFlow): PageCo
   };
 }
 
-/** Where to go once signed in: the console URL the sign-in was asked for, never anywhere else. */
+/** Where to go once signed in: the console (or billing portal) URL the sign-in was asked for, never anywhere else. */
 function consoleTarget(redirectUri: string | null | undefined): string {
   if (!redirectUri) return CONSOLE_HOME_URL;
   try {
     const url = new URL(redirectUri);
-    return url.protocol === 'https:' && isConsoleHost(url.hostname) && !url.port
+    return url.protocol === 'https:' && isSignInTarget(url.hostname) && !url.port
       ? url.href
       : CONSOLE_HOME_URL;
   } catch {
@@ -311,7 +319,7 @@ class SignInApp {
   }
 
   private signedIn(account: SimAccount): SimResponse {
-    const sessionId = this.state.newSession(account.accountId);
+    const sessionId = this.state.newSession(account.accountId, this.flow.generation);
     const target = this.flow.redirectUri ?? CONSOLE_HOME_URL;
     Object.assign(this.flow, {
       stage: 'email',
@@ -453,11 +461,19 @@ export function handleSignIn(state: SimState, req: SimRequest): SimResponse {
 
 // CAPTCHA host
 
-/** The challenge named in the request, when it belongs to the browser asking (its sign-in cookie). */
+/**
+ * The challenge named in the request, when it belongs to the browser asking: its sign-in cookie, or for the
+ * sign-up wizard's challenges its root session cookie.
+ */
 function ownChallenge(state: SimState, req: SimRequest, id: string | null): Challenge | undefined {
   const challenge = id ? state.challenges.get(id) : undefined;
+  if (!challenge) return undefined;
   const flow = state.flow(req.cookies.get(FLOW_COOKIE));
-  return challenge && flow && challenge.flowId === flow.id ? challenge : undefined;
+  if (flow && challenge.flowId === flow.id) return challenge;
+  const sessionId = req.cookies.get(SESSION_COOKIE);
+  if (sessionId && state.sessionAccount(sessionId) && challenge.flowId === sessionKey(sessionId))
+    return challenge;
+  return undefined;
 }
 
 function showChallenge(state: SimState, challenge: Challenge, wrongBefore: boolean): SimResponse {
@@ -516,4 +532,22 @@ export function handleCaptcha(state: SimState, req: SimRequest): SimResponse {
     default:
       return htmlResponse(notFoundDocument(), { status: 404 });
   }
+}
+
+// The older sign-up page's in-page CAPTCHA pictures (an S3 host of AWS's): no cookies reach it, the signature in
+// the URL is what makes it this browser's picture.
+
+export function handleCaptchaImage(state: SimState, req: SimRequest): SimResponse {
+  const match = /^\/captcha\/([\w-]+)\.svg$/.exec(req.url.pathname);
+  const challenge = match?.[1] ? state.challenges.get(match[1]) : undefined;
+  const sig = req.url.searchParams.get('sig') ?? '';
+  if (req.method !== 'GET' || !challenge || !sameText(sig, state.imageSignature(challenge))) {
+    return plainResponse(
+      403,
+      'application/xml',
+      '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+    );
+  }
+  const svg = drawCaptchaSvg(challenge.answer, seededRandom(pictureSeed(challenge.id)));
+  return plainResponse(200, 'image/svg+xml', svg);
 }

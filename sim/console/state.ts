@@ -5,9 +5,12 @@ import type {
   CaptchaRecord,
   ConsoleSimFaults,
   Generation,
+  PhoneNetwork,
   RecordedRequest,
+  SentTextMessage,
   SimAccount,
   SimMail,
+  SpokenCode,
 } from './types';
 
 // Everything the simulated AWS remembers: accounts, sign-in progress, CAPTCHA challenges, sessions, reset tokens,
@@ -36,11 +39,12 @@ export interface SignInFlow {
   interstitialPassed?: boolean;
 }
 
-export type CaptchaPurpose = 'signin' | 'recovery';
+export type CaptchaPurpose = 'signin' | 'recovery' | 'identity';
 
 export interface Challenge {
   id: string;
   answer: string;
+  /** The browser it was made for: its sign-in flow id, or `sessionKey(…)` on pages behind the root session. */
   flowId: string;
   purpose: CaptchaPurpose;
   /** Origin of the page around the iframe, where the pass token is posted. */
@@ -59,6 +63,28 @@ interface PassToken {
 interface Session {
   accountId: string;
   expiresAt: number;
+  /** The id generation of the sign-in that opened it: the pages behind the session keep it. */
+  generation: Generation;
+}
+
+/** The identity step of the sign-up wizard in progress for an account. */
+export type PhoneAttempt =
+  | { kind: 'pin'; number: string; pin: string; status: 'calling' | 'verified' | 'failed' }
+  | { kind: 'code'; channel: 'sms' | 'voice'; number: string; code: string };
+
+/** The contact details the sign-up wizard took (the billing page offers them as the card's address). */
+export interface ContactDetails {
+  fullName: string;
+  address: string;
+  city: string;
+  state: string;
+  postalCode: string;
+  country: string;
+}
+
+/** What a CAPTCHA challenge made for a page behind the root session belongs to. */
+export function sessionKey(sessionId: string): string {
+  return `session:${sessionId}`;
 }
 
 interface ResetToken {
@@ -107,6 +133,11 @@ export class SimState {
   readonly mails: SimMail[] = [];
   readonly mailListeners = new Set<(mail: SimMail) => void>();
   readonly requests: RecordedRequest[] = [];
+  readonly phoneAttempts = new Map<string, PhoneAttempt>();
+  readonly contactDetails = new Map<string, ContactDetails>();
+  readonly spokenCodes: SpokenCode[] = [];
+  readonly textMessages: SentTextMessage[] = [];
+  phoneNetwork: PhoneNetwork | undefined;
   private readonly signingKey = randomBytes(32);
 
   constructor(
@@ -117,6 +148,7 @@ export class SimState {
       sessionTtlMs: number;
       clock: () => number;
       random: () => number;
+      phoneListenMs: number;
     },
   ) {}
 
@@ -127,6 +159,8 @@ export class SimState {
   // Accounts
 
   addAccount(options: AccountOptions): SimAccount {
+    const done = options.signupDone ?? false;
+    const needsAgreement = options.needsAgreement ?? false;
     const account: SimAccount = {
       accountId: options.accountId,
       email: options.email,
@@ -134,8 +168,27 @@ export class SimState {
       afterPassword: options.afterPassword ?? 'straight-in',
       passwordRecoveryAllowed: options.passwordRecoveryAllowed ?? true,
       mfaKey: undefined,
+      verification: options.verification ?? 'pin',
+      needsAgreement,
+      joinedAt: options.joinedAt ?? this.now(),
+      signup: {
+        contact: done,
+        payment: done,
+        phone: done,
+        support: done,
+        agreement: done && !needsAgreement,
+      },
+      closeLayout: options.closeLayout,
+      cardLast4: undefined,
+      supportPlan: done ? 'basic' : undefined,
+      verifiedPhone: undefined,
+      closed: false,
+      closedAt: undefined,
+      removed: false,
     };
     this.accounts.set(account.accountId, account);
+    this.phoneAttempts.delete(account.accountId);
+    this.contactDetails.delete(account.accountId);
     return account;
   }
 
@@ -156,9 +209,7 @@ export class SimState {
   }
 
   newFlow(): SignInFlow {
-    const chosen = this.settings.generation;
-    const generation: Generation =
-      chosen === 'random' ? (this.settings.random() < 0.5 ? 'old' : 'new') : chosen;
+    const generation = this.chooseGeneration();
     const flow: SignInFlow = { id: newId(), generation, expiresAt: this.now() + FLOW_TTL_MS, stage: 'email' };
     this.flows.set(flow.id, flow);
     return flow;
@@ -261,17 +312,29 @@ export class SimState {
 
   // Sessions
 
-  newSession(accountId: string): string {
+  newSession(accountId: string, generation: Generation): string {
     const id = newId(32);
-    this.sessions.set(id, { accountId, expiresAt: this.now() + this.settings.sessionTtlMs });
+    this.sessions.set(id, { accountId, expiresAt: this.now() + this.settings.sessionTtlMs, generation });
     return id;
   }
 
   sessionAccount(id: string | undefined): SimAccount | undefined {
+    return this.liveSession(id)?.account;
+  }
+
+  /** The account and id generation of a session that has not expired. */
+  liveSession(id: string | undefined): { account: SimAccount; generation: Generation } | undefined {
     if (!id) return undefined;
     const session = this.sessions.get(id);
     if (!session || session.expiresAt <= this.now()) return undefined;
-    return this.accounts.get(session.accountId);
+    const account = this.accounts.get(session.accountId);
+    return account ? { account, generation: session.generation } : undefined;
+  }
+
+  /** The generation a new session gets when no sign-in flow chose one (the simulator's own setting). */
+  chooseGeneration(): Generation {
+    const chosen = this.settings.generation;
+    return chosen === 'random' ? (this.settings.random() < 0.5 ? 'old' : 'new') : chosen;
   }
 
   endSession(id: string | undefined): void {

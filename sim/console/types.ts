@@ -1,5 +1,10 @@
 /** Public shapes of the console simulator: accounts, faults, options, and what it records. */
 
+import type { PhoneNetwork } from '../phone/types';
+
+/** The phone network AWS's verification calls and texts go through (sim/phone implements it; tests give fakes). */
+export type { PhoneNetwork };
+
 /** Which id naming the pages use: AWS serves both at once (snake_case before 2022, camelCase after). */
 export type Generation = 'old' | 'new';
 
@@ -7,6 +12,30 @@ export type Generation = 'old' | 'new';
 export type AfterPassword = 'straight-in' | 'mfa-register-skippable' | 'mfa-register-forced' | 'mailed-code';
 
 export type CaptchaPolicy = 'never' | 'always' | 'sometimes';
+
+/**
+ * How the sign-up wizard confirms the phone number: 'pin' shows a PIN on the page and AWS calls, listening for it
+ * on the keypad (the older way); 'code-sms' sends a code by text message or a voice call, the person's choice;
+ * 'code-voice-only' offers only the voice call (the code is spoken: nothing a machine can take).
+ */
+export type Verification = 'pin' | 'code-sms' | 'code-voice-only';
+
+/**
+ * The close part of the billing account page: 'checkboxes' (2021: four acknowledgements and a modal),
+ * 'checkboxes-modal-testid' (2022–2023: the same, the modal's button with its own test id), 'typed-id' (2024–2025:
+ * a dialog asking for the account id), 'typed-id-confirm-modal' (January 2024: the same and one more confirmation).
+ */
+export type CloseLayout = 'checkboxes' | 'checkboxes-modal-testid' | 'typed-id' | 'typed-id-confirm-modal';
+
+/** What the sign-up wizard (and removal from the organization) needs done; true once done. */
+export interface SignupParts {
+  contact: boolean;
+  payment: boolean;
+  phone: boolean;
+  support: boolean;
+  /** The AWS Customer Agreement accepted (on the contact page or the resubscribe page). */
+  agreement: boolean;
+}
 
 export interface AccountOptions {
   accountId: string;
@@ -16,6 +45,16 @@ export interface AccountOptions {
   afterPassword?: AfterPassword;
   /** False models centralized root access: "Forgot password?" is refused. */
   passwordRecoveryAllowed?: boolean;
+  /** Default 'pin'. */
+  verification?: Verification;
+  /** The account has to accept the customer agreement again: the wizard sends it to the resubscribe page first. */
+  needsAgreement?: boolean;
+  /** When it joined the organization (epoch ms, the simulator's clock). Default: when it was added. */
+  joinedAt?: number;
+  /** Every sign-up part already done (except the agreement when `needsAgreement`). */
+  signupDone?: boolean;
+  /** This account's close layout; unset: the simulator's `closeLayout` fault. */
+  closeLayout?: CloseLayout;
 }
 
 export interface SimAccount {
@@ -26,6 +65,37 @@ export interface SimAccount {
   passwordRecoveryAllowed: boolean;
   /** Base32 secret of the root user's virtual MFA device, once one is registered. */
   mfaKey: string | undefined;
+  verification: Verification;
+  needsAgreement: boolean;
+  joinedAt: number;
+  signup: SignupParts;
+  closeLayout: CloseLayout | undefined;
+  /** The last four digits of the card the wizard accepted (the simulator never keeps the whole number). */
+  cardLast4: string | undefined;
+  /** The support plan chosen in the wizard: 'basic', 'developer' or 'business'. */
+  supportPlan: string | undefined;
+  /** The phone number (E.164) the identity step verified. */
+  verifiedPhone: string | undefined;
+  /** Closed by its root user on the account page (AWS shows it "Suspended"); sign-in still works. */
+  closed: boolean;
+  closedAt: number | undefined;
+  /** Removed from its organization through the Organizations front. */
+  removed: boolean;
+}
+
+/** A verification code AWS read out in a voice call (no machine can take it: a person has to). */
+export interface SpokenCode {
+  to: string;
+  code: string;
+  at: number;
+}
+
+/** A text message AWS sent (whether or not a phone network took it). */
+export interface SentTextMessage {
+  to: string;
+  from: string;
+  body: string;
+  at: number;
 }
 
 /** Faults that can change while the simulator runs (`sim.setFaults`). */
@@ -46,6 +116,12 @@ export interface ConsoleSimFaults {
   layout: 'usual' | 'novel';
   /** A promotional mail arrives just before each reset mail ('sometimes': half of the time). */
   promotionalMailFirst: boolean | 'sometimes';
+  /** The close layout of the account page, for accounts without their own. */
+  closeLayout: CloseLayout;
+  /** Card numbers (digits) the payment page declines although they are valid. */
+  declinedCards: string[];
+  /** Phone numbers (E.164) the identity step refuses to verify. */
+  refusedNumbers: string[];
 }
 
 export interface ConsoleSimOptions extends Partial<ConsoleSimFaults> {
@@ -61,6 +137,10 @@ export interface ConsoleSimOptions extends Partial<ConsoleSimFaults> {
   sessionTtlMs?: number;
   /** The simulator's clock (epoch ms); lets tests move time for expiry and TOTP. Default Date.now. */
   clock?: () => number;
+  /** moto's (or another Organizations endpoint's) URL: starts the Organizations front before it. */
+  organizationsUpstream?: string;
+  /** How long AWS's verification call listens for the PIN on the keypad. Default 60 s. */
+  phoneListenMs?: number;
 }
 
 export interface RecordedRequest {

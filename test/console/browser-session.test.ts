@@ -1,10 +1,5 @@
 // The browser session on real Chromium against the console simulator: what it may load, what its screenshots and
 // saved pages may show, and that it closes on every path.
-import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import puppeteer, { type Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AccountId } from '../../src/common/account-id';
@@ -24,8 +19,8 @@ import {
   teardownAtBrowserStep,
 } from '../support/console-rig';
 import { MemoryCaptchaChallenges, stepContext } from '../support/fakes';
+import { ocr } from '../support/ocr';
 
-const run = promisify(execFile);
 let rig: ConsoleRig;
 beforeAll(async () => {
   rig = await startConsoleRig({
@@ -187,12 +182,7 @@ it('masks the password before a screenshot, even shown as text, so no character 
   } finally {
     await session.close();
   }
-  const read = async (png: Uint8Array) => {
-    const dir = await mkdtemp(join(tmpdir(), 'ocr-'));
-    await writeFile(join(dir, 'shot.png'), png);
-    const { stdout } = await run('tesseract', [join(dir, 'shot.png'), 'stdout']);
-    return stdout.replace(/\s+/g, '');
-  };
+  const read = ocr;
   const pieces = ['Correct', 'Horse', 'Battery'];
   // The control: OCR does read the password off the unmasked page, so the check below can fail.
   const plain = await read(unmasked);

@@ -21,7 +21,7 @@ import { type ConsoleRig, startConsoleRig } from '../support/console-rig';
 import { createPipelineHarness, type PipelineHarness } from '../support/pipeline-harness';
 import { requestApprovedRemoval } from '../support/runner-rig';
 
-/** The steps after sign-in belong to the next issues: here they stop the teardown where a person would look. */
+/** The first half's tests stop after sign-in: the later steps wait where a person would look. */
 const notYet: StepHandler = {
   async run() {
     return { type: 'await', signal: 'human', reason: 'stand-in: this step comes with a later issue' };
@@ -38,9 +38,16 @@ const LATER_STEPS: Partial<Record<StepName, StepHandler>> = {
  * The handlers of a remove teardown's browser steps (and stand-ins for the later ones), bound late: the browser
  * steps need the harness's challenge store, and the harness needs the handlers to know what it can run.
  */
-export function lateBrowserSteps() {
+export function lateBrowserSteps(options: { wholePath?: boolean; alsoLate?: StepName[] } = {}) {
   const late: Partial<Record<StepName, StepHandler>> = {};
-  const steps = [...IMPLEMENTED_STEPS.browser, ...(Object.keys(LATER_STEPS) as StepName[])];
+  const stopAfterSignIn = options.wholePath ? {} : LATER_STEPS;
+  const steps = [
+    ...new Set([
+      ...IMPLEMENTED_STEPS.browser,
+      ...(Object.keys(stopAfterSignIn) as StepName[]),
+      ...(options.alsoLate ?? []),
+    ]),
+  ];
   const handlers = Object.fromEntries(
     steps.map((step): [StepName, StepHandler] => [
       step,
@@ -56,7 +63,7 @@ export function lateBrowserSteps() {
   return {
     handlers,
     bind(ports: BrowserStepPorts, extra: Partial<Record<StepName, StepHandler>> = {}) {
-      Object.assign(late, browserStepHandlers(ports), LATER_STEPS, extra);
+      Object.assign(late, browserStepHandlers(ports), stopAfterSignIn, extra);
     },
   };
 }

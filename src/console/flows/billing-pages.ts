@@ -169,7 +169,7 @@ export const IDENTITY_PAGES = [
   },
   {
     kind: 'call-failed',
-    signs: { alert: 'could not verify your phone|did not (receive|get) the (pin|right)|try again' },
+    signs: { alert: 'could not verify your phone|did not (receive|get) the (pin|right)' },
   },
   {
     kind: 'code-refused',
@@ -178,6 +178,9 @@ export const IDENTITY_PAGES = [
   { kind: 'pin-shown', signs: { element: VERIFY.pin } },
   { kind: 'code-asked', signs: { element: VERIFY.code } },
   { kind: 'phone-form', signs: { element: VERIFY.phoneNumber } },
+  // A code taken may lead straight to the next part of the wizard, without a "verified" page between.
+  { kind: 'moved-on', signs: { heading: 'support plan|^congratulations' } },
+  { kind: 'moved-on', signs: { url: `${PORTAL}.*#/(support|confirmation)` } },
 ] as const satisfies readonly PageKind[];
 
 export type IdentityPage = (typeof IDENTITY_PAGES)[number]['kind'];
@@ -221,10 +224,8 @@ export const CLOSE = {
 
 export const ACCOUNT_PAGES = [
   { kind: 'signed-out', signs: { url: SIGN_IN_HOST } },
-  {
-    kind: 'closed',
-    signs: { text: 'account (is |has been )?closed|account status:? suspended|\\bsuspended\\b' },
-  },
+  // Only a heading says so: the acknowledgements' own words talk about closing and suspending too.
+  { kind: 'closed', signs: { heading: '^(account closed|your account (is|has been) closed)' } },
   {
     kind: 'confirm-dialog',
     signs: { element: { role: 'any', hints: ['[role=dialog]', '.modal-dialog', '.modal'] } },

@@ -1,7 +1,17 @@
+import type { ElementHandle, Page } from 'puppeteer-core';
 import { PageNotRecognisedError } from '../../common/errors';
 import type { StepOutcome } from '../../pipeline/step-handler';
 import type { ConsoleSession } from '../browser-session';
-import { afterActingOn, fill, findNow, pollUntil, press, recognise, waitForElement } from '../page-kit';
+import {
+  afterActingOn,
+  fill,
+  findNow,
+  inPageScript,
+  pollUntil,
+  press,
+  recognise,
+  waitForElement,
+} from '../page-kit';
 import {
   ACCOUNT_PAGE,
   ACCOUNT_PAGES,
@@ -63,10 +73,7 @@ export async function closeAsRoot(session: ConsoleSession, flow: FlowContext): P
         const typed = await findNow(page.mainFrame(), CLOSE.typedId);
         // The dialog names the account it closes: typing it is the last check that it is the one we mean.
         if (typed) await fill(page, typed, accountId);
-        const confirm = await waitForElement(page, CLOSE.confirm, {
-          timeoutMs,
-          what: 'the button that confirms closing the account',
-        });
+        const confirm = await dialogButton(page, timeoutMs);
         await press(page, confirm);
         // A dialog may be followed by another one (a last "are you sure"): wait until this button is gone, then
         // look at the page afresh.
@@ -85,3 +92,37 @@ export async function closeAsRoot(session: ConsoleSession, flow: FlowContext): P
   }
   throw new PageNotRecognisedError('The account page did not show the account closed.');
 }
+
+/**
+ * The dialog's own confirming button: by the known ids first, then by its words inside the dialog on top (the
+ * page beneath has a "Close account" button of its own). Enabled only once the dialog is satisfied.
+ */
+async function dialogButton(page: Page, timeoutMs: number): Promise<ElementHandle<Element>> {
+  const found = await pollUntil(async () => {
+    for (const hint of CLOSE.confirm.hints) {
+      const element = await findNow(page.mainFrame(), { role: 'button', hints: [hint] });
+      if (element && (await enabled(element))) return element;
+    }
+    const handle = await page.mainFrame().evaluateHandle(
+      inPageScript(`
+        const dialogs = Array.from(document.querySelectorAll('[role=dialog], .modal-dialog'))
+          .filter((d) => d.getClientRects().length > 0);
+        const top = dialogs[dialogs.length - 1];
+        if (!top) return null;
+        const pattern = new RegExp(${JSON.stringify(CLOSE.confirm.name)}, 'i');
+        return Array.from(top.querySelectorAll('button'))
+          .find((b) => !b.disabled && b.getClientRects().length > 0 && pattern.test((b.textContent || '').trim())) || null;`),
+    );
+    const element = handle.asElement() as ElementHandle<Element> | null;
+    if (element) return element;
+    await handle.dispose();
+    return undefined;
+  }, timeoutMs);
+  if (!found) throw new PageNotRecognisedError('The close dialog has no button I can use to confirm.');
+  return found;
+}
+
+const enabled = (element: ElementHandle<Element>) =>
+  element.evaluate(
+    (el) => !(el as unknown as { disabled?: boolean }).disabled && el.getClientRects().length > 0,
+  );

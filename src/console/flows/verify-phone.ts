@@ -153,9 +153,9 @@ class Verification {
       switch (kind) {
         case 'verified':
           await pressButton(this.page, VERIFY.verified, { timeoutMs, what: 'the "Continue" button' });
-          return this.line.person
-            ? `phone verified on <@${this.line.person}>'s phone`
-            : `phone verified on ${this.lineName}`;
+          return this.verifiedOn();
+        case 'moved-on':
+          return this.verifiedOn();
         case 'number-refused':
           throw new PersonNeededError(
             `AWS will not verify ${this.lineName}: "${await alertText(this.page)}". Check PHONE_LINES, or verify by hand and press Done.`,
@@ -188,6 +188,12 @@ class Verification {
       last = kind;
     }
     throw new PageNotRecognisedError('The identity verification did not come to an end.');
+  }
+
+  private verifiedOn(): string {
+    return this.line.person
+      ? `phone verified on <@${this.line.person}>'s phone`
+      : `phone verified on ${this.lineName}`;
   }
 
   /** The phone form: how to reach us, the CAPTCHA, and the button that starts AWS's call or message. */

@@ -1,5 +1,5 @@
 import { request } from 'node:https';
-import type { ConsoleSim, SimMail } from '../../../sim/console';
+import type { ConsoleSim, Generation, PhoneNetwork, SimMail } from '../../../sim/console';
 
 /** One answer of the simulator, as a browser would see it before following redirects. */
 export interface Page {
@@ -182,7 +182,7 @@ export function title(body: string): string | undefined {
 
 /** The id the page's <label> with exactly this text points at. */
 export function labelTarget(body: string, text: string): string | undefined {
-  for (const match of body.matchAll(/<label for="([^"]+)">([^<]*)<\/label>/g)) {
+  for (const match of body.matchAll(/<label\b[^>]*\sfor="([^"]+)"[^>]*>([^<]*)<\/label>/g)) {
     if (decodeEntities(match[2] ?? '').trim() === text) return match[1];
   }
   return undefined;
@@ -315,4 +315,53 @@ export function manualClock(start = Date.UTC(2026, 0, 15, 12, 0, 0)): {
       current += ms;
     },
   };
+}
+
+export const WIZARD = 'https://portal.aws.amazon.com/billing/signup?client=organizations&enforcePI=True';
+export const REGISTRATION =
+  'https://portal.aws.amazon.com/gp/aws/developer/registration/index.html?client=organizations&enforcePI=True';
+export const ACCOUNT_PAGE = 'https://console.aws.amazon.com/billing/home';
+
+/** Gives the browser a root session of the account, as if its root user had just signed in. */
+export function giveRootSession(
+  browser: TestBrowser,
+  sim: ConsoleSim,
+  accountId: string,
+  generation: Generation,
+): void {
+  const cookie = sim.openRootSession(accountId, { generation });
+  browser.setCookie(cookie.name, cookie.value, cookie.domain.replace(/^\./, ''));
+}
+
+/**
+ * A phone network the test plays: AWS's calls wait until the test keys digits in (as the person on the line
+ * would), text messages are kept.
+ */
+export class FakePhoneNetwork implements PhoneNetwork {
+  readonly calls: Array<{ to: string; listenMs: number }> = [];
+  readonly texts: Array<{ to: string; from: string; body: string }> = [];
+  private readonly openCalls: Array<(digits: string) => void> = [];
+
+  call(to: string, options: { listenMs: number }): Promise<{ digits: string }> {
+    this.calls.push({ to, listenMs: options.listenMs });
+    return new Promise((resolve) => this.openCalls.push((digits) => resolve({ digits })));
+  }
+
+  async sms(message: { to: string; from: string; body: string }): Promise<void> {
+    this.texts.push(message);
+  }
+
+  /** The person on the oldest open call keys in `digits`, and the call ends. */
+  keyIn(digits: string): void {
+    const answer = this.openCalls.shift();
+    if (!answer) throw new Error('no open call to key digits into');
+    answer(digits);
+  }
+
+  /** The code of the latest text message. */
+  lastCode(): string {
+    const code = /\b(\d{4,8})\b/.exec(this.texts.at(-1)?.body ?? '')?.[1];
+    if (!code) throw new Error('no code texted');
+    return code;
+  }
 }
