@@ -164,8 +164,9 @@ export async function removePathWorld(
             await h.settle();
           }
         }
-        await h.settle();
       }
+      // All mails are handed over before anything settles: their teardowns go on side by side.
+      await h.settle();
     },
     async close() {
       await phone.close();

@@ -9,6 +9,8 @@ export interface InjectedResponse {
 interface Rule {
   target: string;
   remaining: number;
+  /** Runs before the call goes on (the test changes the world the upstream answers from). */
+  before?: () => void | Promise<void>;
   respond?: InjectedResponse;
   rewrite?: (body: unknown) => unknown;
 }
@@ -57,6 +59,11 @@ export class AwsProxy {
     this.rules.push({ target: operation, remaining: times, rewrite });
   }
 
+  /** Runs `effect` right before the next `times` calls of `operation` go on upstream. */
+  before(operation: string, effect: () => void | Promise<void>, times = 1): void {
+    this.rules.push({ target: operation, remaining: times, before: effect });
+  }
+
   count(operation: string): number {
     return this.calls.get(operation) ?? 0;
   }
@@ -77,6 +84,7 @@ export class AwsProxy {
 
     const rule = this.rules.find((r) => r.target === operation && r.remaining > 0);
     if (rule) rule.remaining--;
+    await rule?.before?.();
     if (rule?.respond) {
       return {
         status: rule.respond.status,
