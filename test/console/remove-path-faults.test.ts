@@ -99,7 +99,8 @@ describe('the remove path when AWS says not yet', () => {
   });
 });
 
-describe('several teardowns and the phone-line pool', () => {
+// Three Chromiums at once on a small machine: these take longer than the usual 90 s.
+describe('several teardowns and the phone-line pool', { timeout: 240_000 }, () => {
   it('gives one line to three teardowns in turn, each hearing or reading only its own PIN or code', async () => {
     w = await removePathWorld();
     const world = w;

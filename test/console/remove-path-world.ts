@@ -60,11 +60,17 @@ export async function removePathWorld(
   process.env.AWS_ENDPOINT_URL_ORGANIZATIONS = proxy.endpoint;
   // Cleanup as the pipeline Lambda wires it needs the browser's secret stores: bound with the browser steps.
   const steps = lateBrowserSteps({ wholePath: true, alsoLate: ['cleanup'] });
-  const h = await createBotHarness({ handlers: steps.handlers });
+  const lines = options.lines ?? [{ number: '+15550100' }];
+  // The bot reads the pool (for people's own phones) from its environment, as in its Lambda.
+  const linesBefore = process.env.PHONE_LINES;
+  process.env.PHONE_LINES = lines.map((l) => (l.person ? `${l.number}=${l.person}` : l.number)).join(',');
+  const h = await createBotHarness({ handlers: steps.handlers }).finally(() => {
+    if (linesBefore === undefined) delete process.env.PHONE_LINES;
+    else process.env.PHONE_LINES = linesBefore;
+  });
   const logger = createLogger('remove-path', { logLevel: 'ERROR' });
   // The browser worker posts its own prompts through an outbox of its own, as in its Lambda.
   const outbox = createSlackOutbox({ botToken: h.bot.botToken, apiUrl: h.sim.apiUrl }, { paceMs: 0, logger });
-  const lines = options.lines ?? [{ number: '+15550100' }];
   const rig = await startConsoleRig({
     challenges: h.ports.captchaChallenges,
     prompter: new SlackCaptchaPrompter({ outbox, logger }),

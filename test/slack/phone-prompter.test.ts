@@ -121,7 +121,7 @@ describe('the Slack phone prompter', () => {
 
     const rewritten = sim.message(CHANNEL, prompt.ts);
     expect(rewritten?.text).toBe(
-      `:hourglass: The phone verification of account \`${ACCOUNT}\` on …0100 is over without success; the step goes on without it.`,
+      `:hourglass: The phone verification of account \`${ACCOUNT}\` on …0100 ended without success; the thread says what happens next.`,
     );
     expect(promptButtons(rewritten)).toEqual([]);
   });

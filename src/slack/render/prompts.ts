@@ -215,7 +215,7 @@ export function phoneVerified(ref: Pick<PhoneRef, 'accountId' | 'line'>, at: num
 
 export function phoneExpired(ref: Pick<PhoneRef, 'accountId' | 'line'>): MessageContent {
   return promptClosed(
-    `:hourglass: The phone verification of account \`${ref.accountId}\` on ${lastDigits(ref.line)} is over without success; the step goes on without it.`,
+    `:hourglass: The phone verification of account \`${ref.accountId}\` on ${lastDigits(ref.line)} ended without success; the thread says what happens next.`,
   );
 }
 
