@@ -275,6 +275,8 @@ class PortalApp {
     const digits = field(form, 'cardNumber').replace(/[\s-]/g, '');
     // Only the last four digits are kept, as a receipt would show them.
     this.account.cardLast4 = digits.slice(-4);
+    // The expiry chosen in the lists, as MM/YYYY (a flow that picks the wrong option shows here).
+    this.account.cardExpiry = `${String(Number(values.expirationMonth) + 1).padStart(2, '0')}/${this.currentMonth().year + Number(values.expirationYear)}`;
     this.account.signup.payment = true;
     return this.onward();
   }

@@ -180,6 +180,7 @@ export class SimState {
       },
       closeLayout: options.closeLayout,
       cardLast4: undefined,
+      cardExpiry: undefined,
       supportPlan: done ? 'basic' : undefined,
       verifiedPhone: undefined,
       closed: false,

@@ -72,6 +72,8 @@ export interface SimAccount {
   closeLayout: CloseLayout | undefined;
   /** The last four digits of the card the wizard accepted (the simulator never keeps the whole number). */
   cardLast4: string | undefined;
+  /** The expiry the wizard accepted, MM/YYYY. */
+  cardExpiry: string | undefined;
   /** The support plan chosen in the wizard: 'basic', 'developer' or 'business'. */
   supportPlan: string | undefined;
   /** The phone number (E.164) the identity step verified. */

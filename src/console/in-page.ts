@@ -120,7 +120,8 @@ export function signsHold(signs: PageSigns, find: typeof findElement): boolean {
 /** Covers every field and text that may show a secret, so that a screenshot taken now cannot show it. */
 export function maskSecrets(): number {
   // `captcha`: the answer typed into a CAPTCHA field is as much a secret as a code.
-  const SECRET = /pass(word)?|card|cvv|cvc|security code|\bpin\b|code|token|otp|mfa|secret|key|captcha/i;
+  // `expir`, `holder`: a card's expiry and holder are card data as much as its number.
+  const SECRET = /pass(word)?|card|cvv|cvc|security code|\bpin\b|code|token|otp|mfa|secret|key|captcha|expir|holder/i;
   const covers: HTMLElement[] = [];
   const cover = (el: Element) => {
     const box = el.getBoundingClientRect();
@@ -140,7 +141,7 @@ export function maskSecrets(): number {
     document.documentElement.appendChild(block);
     covers.push(block);
   };
-  for (const input of Array.from(document.querySelectorAll('input, textarea'))) {
+  for (const input of Array.from(document.querySelectorAll('input, textarea, select'))) {
     const el = input as HTMLInputElement;
     const described = [
       el.type,
@@ -149,6 +150,8 @@ export function maskSecrets(): number {
       el.autocomplete,
       el.getAttribute('aria-label') ?? '',
       ...Array.from(el.labels ?? []).map((l) => l.textContent ?? ''),
+      // A list labelled only "Month" under "Expiration date".
+      el.closest('fieldset')?.querySelector('legend')?.textContent ?? '',
     ].join(' ');
     if (el.type === 'password' || SECRET.test(described)) cover(el);
   }

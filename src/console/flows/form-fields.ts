@@ -3,9 +3,9 @@ import { PageNotRecognisedError } from '../../common/errors';
 import { type ElementSpec, fill, findNow, press, waitForElement } from '../page-kit';
 
 /**
- * Picks the option of a <select> whose text or value matches one of `patterns` (regular expression sources,
- * tried in order), as a person choosing from the list would, and tells the page it changed. False when no
- * option matches. Option values differ between AWS's generations (month − 1 or the month), texts do not.
+ * Picks the option of a <select> whose text matches one of `patterns` (regular expression sources, tried in
+ * order), as a person choosing from the list would, and tells the page it changed. False when no option matches.
+ * Only the texts count: values differ between AWS's generations (a month's value is month − 1 on some).
  */
 export async function chooseOption(
   element: ElementHandle<Element>,
@@ -20,7 +20,7 @@ export async function chooseOption(
     const options = Array.from(select.options);
     for (const source of sources) {
       const pattern = new RegExp(source, 'i');
-      const index = options.findIndex((o) => pattern.test(o.text.trim()) || pattern.test(o.value));
+      const index = options.findIndex((o) => pattern.test(o.text.trim()));
       if (index >= 0) {
         select.selectedIndex = index;
         select.dispatchEvent(new Event('input', { bubbles: true }));
