@@ -2,6 +2,7 @@ import type { BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
 import { NotAuthorizedError, NotWaitingError, TeardownError, userMessage } from '../common/errors';
 import type { Teardown } from '../pipeline/model';
 import type { CaptchaRefusal } from '../pipeline/ports/captcha-challenges';
+import type { LineLease } from '../pipeline/ports/phone-line-leases';
 import { type HumanChoice, SIGNAL } from '../pipeline/signals';
 import {
   ACTION,
@@ -314,12 +315,17 @@ const VERIFICATION_OVER = (ref: PhoneRef) =>
   `The phone verification of \`${ref.accountId}\` is over; there is nothing to do here any more.`;
 
 /**
- * Show PIN on a phone prompt: the PIN on the line's lease, ephemerally, to the person whose phone AWS calls, and
- * only while the lease is the prompt's teardown's. The PIN goes nowhere else: not in a log, not in the thread.
+ * A click on a phone prompt's button, acted on only for the person whose phone it is and only while the line's
+ * lease is still the prompt's teardown's (one read, well inside the trigger's 3 s). The click's ref leaves the
+ * line (a person's number) out of any log line.
  */
-export async function onShowPin(ports: BotPorts, body: BlockAction, action: ButtonAction): Promise<void> {
+async function onPhonePrompt(
+  ports: BotPorts,
+  body: BlockAction,
+  action: ButtonAction,
+  act: (ref: PhoneRef, c: Clicked, lease: LineLease) => Promise<unknown>,
+): Promise<void> {
   const ref = decodePhoneRef(action.value);
-  // The click's ref leaves the line (a person's number) out of any log line.
   const c = ref && clickedOn(body, { accountId: ref.accountId, teardownId: ref.teardownId });
   if (!ref || !c) return;
   await guarded(ports, c, async () => {
@@ -329,6 +335,16 @@ export async function onShowPin(ports: BotPorts, body: BlockAction, action: Butt
     if (!lease || lease.teardownId !== ref.teardownId) {
       return tell(ports, c, errorAnswer(VERIFICATION_OVER(ref)));
     }
+    await act(ref, c, lease);
+  });
+}
+
+/**
+ * Show PIN on a phone prompt: the PIN on the line's lease, ephemerally, to the person whose phone AWS calls. The
+ * PIN goes nowhere else: not in a log, not in the thread.
+ */
+export function onShowPin(ports: BotPorts, body: BlockAction, action: ButtonAction): Promise<void> {
+  return onPhonePrompt(ports, body, action, async (ref, c, lease) => {
     if (!lease.pin) {
       const text = `No PIN yet for \`${ref.accountId}\`: the page has not shown one. Press *Show PIN* again in a moment.`;
       return tell(ports, c, { text, blocks: [section(`:hourglass_flowing_sand: ${text}`)] });
@@ -338,18 +354,8 @@ export async function onShowPin(ports: BotPorts, body: BlockAction, action: Butt
 }
 
 /** Enter code on a phone prompt: the modal for the code, for the person whose phone got it. */
-export async function onEnterCode(ports: BotPorts, body: BlockAction, action: ButtonAction): Promise<void> {
-  const ref = decodePhoneRef(action.value);
-  const c = ref && clickedOn(body, { accountId: ref.accountId, teardownId: ref.teardownId });
-  if (!ref || !c) return;
-  await guarded(ports, c, async () => {
-    const refusal = notTheirPhone(ports, ref, c.user);
-    if (refusal) return tell(ports, c, errorAnswer(refusal));
-    // One read, well inside the trigger's 3 s: no one types a code only to hear it is too late.
-    const lease = await ports.phoneLines.holderOf(ref.line, ports.clock());
-    if (!lease || lease.teardownId !== ref.teardownId) {
-      return tell(ports, c, errorAnswer(VERIFICATION_OVER(ref)));
-    }
+export function onEnterCode(ports: BotPorts, body: BlockAction, action: ButtonAction): Promise<void> {
+  return onPhonePrompt(ports, body, action, async (ref, c) => {
     const meta = { ...ref, channel: c.channel, ...(c.threadTs ? { threadTs: c.threadTs } : {}) };
     await ports.outbox.client.views.open({ trigger_id: body.trigger_id, view: phoneCodeModal(meta) });
   });

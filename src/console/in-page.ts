@@ -121,7 +121,8 @@ export function signsHold(signs: PageSigns, find: typeof findElement): boolean {
 export function maskSecrets(): number {
   // `captcha`: the answer typed into a CAPTCHA field is as much a secret as a code.
   // `expir`, `holder`: a card's expiry and holder are card data as much as its number.
-  const SECRET = /pass(word)?|card|cvv|cvc|security code|\bpin\b|code|token|otp|mfa|secret|key|captcha|expir|holder/i;
+  const SECRET =
+    /pass(word)?|card|cvv|cvc|security code|\bpin\b|code|token|otp|mfa|secret|key|captcha|expir|holder/i;
   const covers: HTMLElement[] = [];
   const cover = (el: Element) => {
     const box = el.getBoundingClientRect();

@@ -3,8 +3,8 @@
 // teardowns share the phone lines: one line serves them in turn, a pool of three side by side.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTION } from '../../src/slack/ids';
-import { CHANNEL, PEOPLE } from '../bot/support/bot-harness';
-import { buttons, requestMessage, visible } from '../bot/support/slack-record';
+import { CHANNEL } from '../bot/support/bot-harness';
+import { buttons, visible } from '../bot/support/slack-record';
 import { TEST_CARD } from '../support/console-rig';
 import { type RemovePathWorld, removePathWorld } from './remove-path-world';
 
@@ -19,17 +19,7 @@ const DAY = 86_400_000;
 /** Requests and approves a removal of each account, then delivers the reset mails; returns the thread of each. */
 async function removeAll(world: RemovePathWorld, ids: string[]): Promise<string[]> {
   const threads: string[] = [];
-  for (const id of ids) {
-    await world.h.command(`delete ${id} --remove the sprint is over`);
-    await world.h.settle();
-    const root = world.h.sim
-      .messages(CHANNEL)
-      .find((m) => visible(m).includes(id) && buttons(m).includes(ACTION.approve));
-    if (!root) throw new Error(`no request message for ${id}`);
-    threads.push(root.ts);
-  }
-  for (const ts of threads) await world.h.click(PEOPLE.approver, ts, ACTION.approve);
-  await world.h.settle();
+  for (const id of ids) threads.push(await world.requestApprovedRemoval(id));
   await world.deliverMails();
   return threads;
 }

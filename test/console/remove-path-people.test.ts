@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PhoneNetwork } from '../../sim/phone';
 import { ACTION, PHONE_CODE_INPUT } from '../../src/slack/ids';
 import { CHANNEL, PEOPLE } from '../bot/support/bot-harness';
-import { answersTo, buttons, requestMessage, visible } from '../bot/support/slack-record';
+import { answersTo, buttons, visible } from '../bot/support/slack-record';
 import { type RemovePathWorld, removePathWorld } from './remove-path-world';
 
 let w: RemovePathWorld | undefined;
@@ -16,16 +16,6 @@ afterEach(async () => {
 
 const PERSON = PEOPLE.approver;
 const PERSON_LINE = '+15557770000';
-
-async function approvedRemoval(world: RemovePathWorld, id: string): Promise<string> {
-  await world.h.command(`delete ${id} --remove the sprint is over`);
-  await world.h.settle();
-  const root = requestMessage(world.h.sim);
-  if (!root) throw new Error('no request message');
-  await world.h.click(PEOPLE.approver, root.ts, ACTION.approve);
-  await world.h.settle();
-  return root.ts;
-}
 
 /** The person's own phone: they answer AWS's call or read its text, and use the bot's buttons in the thread. */
 function personsPhone(world: RemovePathWorld, thread: () => string): PhoneNetwork & { heard: string[] } {
@@ -72,7 +62,7 @@ describe.each(['pin', 'code-sms'] as const)("a person's own phone as the line (%
     const phone = personsPhone(world, () => thread);
     world.rig.sim.setPhoneNetwork(phone);
     const { id } = world.h.org.accounts.sandbox1;
-    thread = await approvedRemoval(world, id);
+    thread = await world.requestApprovedRemoval(id);
     await world.deliverMails();
 
     const t = await world.teardown(id);
@@ -115,7 +105,7 @@ describe('what goes to the people in the thread', () => {
   ])('$name: Done / Retry / Abort, the line free again', async ({ world: options, reason }) => {
     w = await removePathWorld(options);
     const { id } = w.h.org.accounts.sandbox1;
-    const thread = await approvedRemoval(w, id);
+    const thread = await w.requestApprovedRemoval(id);
     await w.deliverMails();
     const t = await w.teardown(id);
     expect(t).toMatchObject({ step: 'verify-phone', stepStatus: 'waiting', wait: { signal: 'human' } });

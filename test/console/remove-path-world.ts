@@ -22,9 +22,11 @@ import { handlePhoneEvent } from '../../src/phone/handler';
 import type { Teardown } from '../../src/pipeline/model';
 import { cleanupStep, releasePhoneLine } from '../../src/pipeline/steps/cleanup';
 import { SlackCaptchaPrompter } from '../../src/slack/captcha-prompter';
+import { ACTION } from '../../src/slack/ids';
 import { createSlackOutbox } from '../../src/slack/outbox';
 import { SlackPhonePrompter } from '../../src/slack/phone-prompter';
-import { type BotHarness, createBotHarness } from '../bot/support/bot-harness';
+import { type BotHarness, CHANNEL, createBotHarness, PEOPLE } from '../bot/support/bot-harness';
+import { buttons, visible } from '../bot/support/slack-record';
 import { AwsProxy } from '../support/aws-proxy';
 import { type ConsoleRig, startConsoleRig } from '../support/console-rig';
 import { lateBrowserSteps } from './support';
@@ -41,6 +43,8 @@ export interface RemovePathWorld {
   mail: MailIntakeDeps;
   mailQueue: SimMail[];
   teardown(id: string): Promise<Teardown>;
+  /** `/sandbox delete <id> --remove`, approved by another person; returns the request message's ts (its thread). */
+  requestApprovedRemoval(id: string): Promise<string>;
   /** Hands the simulator's mails to the mail intake as SES and S3 would, then lets the pipeline go on. */
   deliverMails(): Promise<void>;
   close(): Promise<void>;
@@ -155,6 +159,17 @@ export async function removePathWorld(
       const t = await h.teardown(id);
       if (!t) throw new Error(`no teardown of ${id}`);
       return t;
+    },
+    async requestApprovedRemoval(id) {
+      await h.command(`delete ${id} --remove the sprint is over`);
+      await h.settle();
+      const request = h.sim
+        .messages(CHANNEL)
+        .find((m) => visible(m).includes(id) && buttons(m).includes(ACTION.approve));
+      if (!request) throw new Error(`no request message for ${id}`);
+      await h.click(PEOPLE.approver, request.ts, ACTION.approve);
+      await h.settle();
+      return request.ts;
     },
     async deliverMails() {
       for (const raw of mailQueue.splice(0).map((m) => m.raw)) {

@@ -5,9 +5,7 @@
 import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Verification } from '../../sim/console';
-import { ACTION } from '../../src/slack/ids';
-import { CHANNEL, PEOPLE } from '../bot/support/bot-harness';
-import { requestMessage } from '../bot/support/slack-record';
+import { CHANNEL } from '../bot/support/bot-harness';
 import { TEST_CARD } from '../support/console-rig';
 import { ocr } from '../support/ocr';
 import { type RemovePathWorld, removePathWorld } from './remove-path-world';
@@ -30,17 +28,6 @@ async function isMember(id: string): Promise<boolean> {
   }
 }
 
-/** `/sandbox delete <id> --remove`, approved by another person, then until the reset mail is awaited. */
-async function requestRemoval(world: RemovePathWorld, id: string): Promise<string> {
-  await world.h.command(`delete ${id} --remove the sprint is over`);
-  await world.h.settle();
-  const root = requestMessage(world.h.sim);
-  if (!root) throw new Error('no request message');
-  await world.h.click(PEOPLE.approver, root.ts, ACTION.approve);
-  await world.h.settle();
-  return root.ts;
-}
-
 const BROWSER_STEPS = [
   'request-reset',
   'set-password',
@@ -56,7 +43,7 @@ describe.each<Verification>(['pin', 'code-sms'])(
     it('goes from approval to a closed, removed account, every step shown in the thread', async () => {
       w = await removePathWorld({ accounts: { verification }, sim: { captcha: 'always' } });
       const { id } = w.h.org.accounts.sandbox1;
-      const thread = await requestRemoval(w, id);
+      const thread = await w.requestApprovedRemoval(id);
       expect((await w.teardown(id)).step).toBe('await-reset-mail');
       await w.deliverMails();
 

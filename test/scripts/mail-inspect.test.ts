@@ -1,40 +1,24 @@
 // Tests scripts/mail-inspect.ts as an operator runs it: a child process on corpus files, one JSON line per file.
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { classifyMail, loadMailSettings } from '../../src/mail/classify';
+import { type CommandResult, runCommand } from '../support/run-command';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CORPUS = 'test/mail/corpus';
 const ROOT = 'aws-root-sbx-0417@sandbox-mail.example.test';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CommandResult;
 
 /** Runs the tool from the repository root, with no MAIL_* setting but those given. */
 function inspect(args: string[], env: Record<string, string> = {}): Promise<Run> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('MAIL_')));
-  return new Promise((resolve, reject) => {
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['scripts/mail-inspect.ts', ...args], {
-      cwd: root,
-      env: { ...base, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runCommand(join(root, 'node_modules/.bin/tsx'), ['scripts/mail-inspect.ts', ...args], {
+    cwd: root,
+    env: { ...base, ...env },
   });
 }
 

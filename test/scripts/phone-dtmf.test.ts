@@ -1,6 +1,6 @@
 // Tests scripts/phone-dtmf.ts as an operator runs it (`npm run -s phone:dtmf -- DIGITS OUT.wav`): the file it
 // writes is what the contact flow plays, and a decoder hears the digits in it.
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { flowPlaybackWav } from '../../src/phone/dtmf';
+import { runCommand } from '../support/run-command';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 let dir: string;
@@ -18,20 +19,8 @@ beforeAll(async () => {
 afterAll(async () => rm(dir, { recursive: true, force: true }));
 
 /** Runs the npm script from the repository root. */
-function phoneDtmf(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '-s', 'phone:dtmf', '--', ...args], { cwd: root });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function phoneDtmf(args: string[]) {
+  return runCommand('npm', ['run', '-s', 'phone:dtmf', '--', ...args], { cwd: root });
 }
 
 it('writes exactly what the flow plays for the digits; multimon-ng hears them', async () => {

@@ -156,21 +156,6 @@ async function fillContact(page: Page, card: PaymentCard, timeoutMs: number): Pr
   await pressButton(page, SIGNUP.continue, { timeoutMs, what: 'the "Continue" button' });
 }
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
 async function fillPayment(page: Page, card: PaymentCard, timeoutMs: number, now: number): Promise<void> {
   const month = card.expiryMonth;
   const year = card.expiryYear;
@@ -182,7 +167,9 @@ async function fillPayment(page: Page, card: PaymentCard, timeoutMs: number, now
   const set = (spec: Parameters<typeof setField>[1], value: string, what: string, extra = {}) =>
     setField(page, spec, value, { timeoutMs, what, ...extra });
   await set(SIGNUP.cardNumber, card.number, 'the card number field');
-  const name = MONTHS[month - 1] ?? '';
+  const name = new Intl.DateTimeFormat('en', { month: 'long', timeZone: 'UTC' }).format(
+    Date.UTC(2000, month - 1),
+  );
   await set(SIGNUP.expiryMonth, String(month).padStart(2, '0'), 'the expiry month', {
     choices: [`^0?${month}$`, `^0?${month}\\b`, `^${name}`, `^${name.slice(0, 3)}\\b`],
   });

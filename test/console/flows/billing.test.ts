@@ -11,7 +11,6 @@ import {
   accountSeries,
   type ConsoleRig,
   startConsoleRig,
-  TEST_CARD,
   teardownAtBrowserStep,
 } from '../../support/console-rig';
 import { MemoryCaptchaChallenges, MemoryPhoneLineLeases, stepContext } from '../../support/fakes';

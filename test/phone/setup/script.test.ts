@@ -1,28 +1,16 @@
 // Tests scripts/phone-setup.ts as an operator runs it: arguments and settings are checked before any AWS call.
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runCommand } from '../../support/run-command';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 function phoneSetup(args: string[], env: Record<string, string> = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-    // No AWS credentials or endpoints: a call to AWS would fail loudly rather than reach anything.
-    const child = spawn(join(root, 'node_modules/.bin/tsx'), ['scripts/phone-setup.ts', ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  // No AWS credentials or endpoints: a call to AWS would fail loudly rather than reach anything.
+  return runCommand(join(root, 'node_modules/.bin/tsx'), ['scripts/phone-setup.ts', ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env },
   });
 }
 
