@@ -1,6 +1,9 @@
 // Tests src/pipeline/pipeline-events.ts and src/pipeline/signal-schema.ts: events are parsed, never guessed.
 import { describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/common/logger';
+import { handlePipelineEvent } from '../../src/pipeline/event-handler';
 import { parsePipelineEvent } from '../../src/pipeline/pipeline-events';
+import type { Runner } from '../../src/pipeline/runner';
 
 const ACCOUNT = '111111111111';
 
@@ -84,5 +87,30 @@ describe('parsePipelineEvent', () => {
     const parsed = parsePipelineEvent(event);
     expect(parsed.ok).toBe(false);
     expect(parsed.ok ? '' : parsed.reason).toContain(reason);
+  });
+});
+
+describe('the retention timer event', () => {
+  const event = { action: 'forget-root-credentials', accountId: '111111111111', teardownId: 't-1' };
+  const logger = createLogger('unit', { logLevel: 'ERROR' });
+  const notifier = { notify: async () => {} };
+  const runner = {} as Runner;
+
+  it('is checked like every event: an account id of 12 digits and a teardown id', () => {
+    expect(parsePipelineEvent(event)).toEqual({ ok: true, event });
+    expect(parsePipelineEvent({ ...event, teardownId: undefined }).ok).toBe(false);
+  });
+
+  it('deletes the credentials where the function can, and is dropped, saying so, where it cannot', async () => {
+    const forgotten: unknown[] = [];
+    const result = await handlePipelineEvent(runner, event, logger, notifier, {
+      forgetRootCredentials: async (item) => {
+        forgotten.push(item);
+        return { forgotten: true };
+      },
+    });
+    expect(result).toEqual({ forgotten: true });
+    expect(forgotten).toEqual([{ accountId: '111111111111', teardownId: 't-1' }]);
+    expect(await handlePipelineEvent(runner, event, logger, notifier)).toEqual({ error: 'not handled here' });
   });
 });
