@@ -85,6 +85,14 @@ export function startPhoneSim(options: PhoneSimOptions): PhoneSim {
       messages.push(record);
       if (!ours(to)) return;
       const event = inboundSmsEvent({ ...record, at: record.at });
+      const sleepUnlessClosed = (ms: number) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          closing.signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
       const delivery = (async () => {
         // AWS's sending never fails because our Lambda did: SNS tries again, then gives up quietly.
         for (record.attempts = 1; record.attempts <= SMS_ATTEMPTS; record.attempts++) {
@@ -94,6 +102,9 @@ export function startPhoneSim(options: PhoneSimOptions): PhoneSim {
             return;
           } catch {
             record.delivery = 'failed';
+            if (record.attempts < SMS_ATTEMPTS) {
+              await sleepUnlessClosed((options.smsRetryMs ?? 60_000) * (options.timeScale ?? 0.1));
+            }
           }
         }
         record.attempts = SMS_ATTEMPTS;

@@ -44,6 +44,8 @@ export interface PhoneSimOptions {
    * Default 0.1: a call with the flow's 10 s wait takes about a second; 1 is real time.
    */
   timeScale?: number;
+  /** How long SNS waits before it delivers a failed message again, in call time (scaled like calls). Default 60 s. */
+  smsRetryMs?: number;
   /** AWS's caller number on the call (the Connect event's CustomerEndpoint). */
   callerNumber?: string;
   /** Epoch ms for the records. Default Date.now. */

@@ -44,6 +44,8 @@ export function loadSecretPrefix(env: Env = process.env): string {
 
 export function loadConsoleSettings(env: Env = process.env): ConsoleSettings {
   const read = new Reader(env);
+  const lines = readPhoneLines(env.PHONE_LINES);
+  read.problems.push(...lines.problems);
   const settings: ConsoleSettings = {
     artifactsBucket: read.required(
       'ARTIFACTS_BUCKET',
@@ -61,7 +63,7 @@ export function loadConsoleSettings(env: Env = process.env): ConsoleSettings {
     humanCaptchaWaitMs: read.duration('CAPTCHA_HUMAN_WAIT', '10m'),
     humanPollMs: read.duration('CAPTCHA_HUMAN_POLL', '2s'),
     paymentCardSecret: env.PAYMENT_CARD_SECRET?.trim() || undefined,
-    phoneLines: readPhoneLines(env.PHONE_LINES).lines,
+    phoneLines: lines.lines,
     phone: {
       leaseTtlMs: read.duration('PHONE_LEASE_TTL', '20m'),
       callWaitMs: read.duration('PHONE_CALL_WAIT', '5m'),
@@ -71,7 +73,6 @@ export function loadConsoleSettings(env: Env = process.env): ConsoleSettings {
       queuePollMs: read.duration('PHONE_QUEUE_POLL', '30s'),
     },
   };
-  read.problems.push(...readPhoneLines(env.PHONE_LINES).problems);
   read.done();
   return settings;
 }

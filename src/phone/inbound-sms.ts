@@ -18,6 +18,8 @@ export interface InboundSms {
   originationNumber: string;
   messageBody: string;
   inboundMessageId: string;
+  /** When SNS took the message (epoch ms), if it said. */
+  sentAt?: number;
 }
 
 export interface InboundSmsDeps {
@@ -55,7 +57,7 @@ const snsEventSchema = z.object({
     .array(
       z.looseObject({
         EventSource: z.literal('aws:sns'),
-        Sns: z.looseObject({ Message: z.string() }),
+        Sns: z.looseObject({ Message: z.string(), Timestamp: z.string().optional() }),
       }),
     )
     .min(1),
@@ -88,7 +90,14 @@ export function parseSnsEvent(raw: unknown): ParsedSnsEvent {
     // The issue paths name the fields only; zod's messages do not repeat values.
     if (!message.success) return { ok: false, reason: `record ${i}: ${z.prettifyError(message.error)}` };
     const { originationNumber, destinationNumber, messageBody, inboundMessageId } = message.data;
-    messages.push({ originationNumber, destinationNumber, messageBody, inboundMessageId });
+    const sentAt = record.Sns.Timestamp ? Date.parse(record.Sns.Timestamp) : Number.NaN;
+    messages.push({
+      originationNumber,
+      destinationNumber,
+      messageBody,
+      inboundMessageId,
+      ...(Number.isFinite(sentAt) ? { sentAt } : {}),
+    });
   }
   return { ok: true, messages };
 }
@@ -121,6 +130,11 @@ export async function takeSms(deps: InboundSmsDeps, sms: InboundSms): Promise<Sm
   }
   const holder = { accountId: lease.accountId, teardownId: lease.teardownId };
   const who = { ...facts, ...holder };
+  if (sms.sentAt !== undefined && sms.sentAt < lease.leasedAt) {
+    // Sent before this teardown had the line: an earlier holder's code, late. It is never this one's.
+    logger.warn('sms dropped', { ...who, reason: 'sent before the line was leased to its holder' });
+    return { outcome: 'dropped', reason: 'the message is older than the lease of the line' };
+  }
   const seenKey = `sms:${sms.inboundMessageId}`;
   if (!(await deps.idempotency.claimOnce(seenKey, SEEN_MS))) {
     logger.info('sms already taken', who);
@@ -138,6 +152,17 @@ export async function takeSms(deps: InboundSmsDeps, sms: InboundSms): Promise<Sm
       teardown.stepStatus === 'waiting' &&
       teardown.wait?.signal === SIGNAL.phoneCode;
     if (!teardown || !waiting) {
+      if (
+        teardown?.teardownId === lease.teardownId &&
+        teardown.status === 'active' &&
+        teardown.step === 'verify-phone'
+      ) {
+        // Its browser step is running: it reads the code off the line while its page is open. If it is just
+        // giving up on this run, the wait it saves would miss the code: this delivery fails, and SNS's next
+        // one (a minute on) finds the step either done or waiting for the signal.
+        logger.info('sms code stored; delivered again later in case its step stops waiting', who);
+        throw new SmsTooEarlyError();
+      }
       const reason = 'its teardown does not wait for a code now: the code is kept on the line';
       logger.info('sms code stored', { ...who, reason });
       return { outcome: 'stored', ...holder, line, reason };
@@ -159,5 +184,16 @@ export async function takeSms(deps: InboundSmsDeps, sms: InboundSms): Promise<Sm
     // Not taken after all: SNS's next delivery of this message may take it.
     await deps.idempotency.release(seenKey).catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * The code is on the line, and its teardown's verify-phone step is running: thrown so that SNS delivers the
+ * message again (the step may be about to wait for the signal instead of reading the line).
+ */
+export class SmsTooEarlyError extends Error {
+  constructor() {
+    super('The teardown holding the line is running its phone verification; deliver this message again.');
+    this.name = 'SmsTooEarlyError';
   }
 }

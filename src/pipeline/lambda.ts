@@ -54,10 +54,11 @@ const rootAccess: RootAccess = {
   allowPasswordRecovery: async (accountId) => (await rootAccessGateway()).allowPasswordRecovery(accountId),
 };
 
+const { timers } = lambdaHandOff(loadLambdaWiring(), config.region);
 const handlers = pipelineStepHandlers({
   ...ports,
   rootAccess,
-  timers: lambdaHandOff(loadLambdaWiring(), config.region).timers,
+  timers,
   // The browser worker's saved root sessions and any mailed link or code go with the teardown; root passwords and
   // MFA keys stay for the post-closure period, then the retention timer's event deletes them.
   cleaners: [
@@ -76,7 +77,12 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
       return await handlePipelineEvent(runner, event, logger, slackNotifier, {
         forgetRootCredentials: async (item) =>
           forgetRootCredentials(
-            { teardowns: ports.teardowns, credentials: (await secretStores()).rootCredentials, logger },
+            {
+              teardowns: ports.teardowns,
+              credentials: (await secretStores()).rootCredentials,
+              timers,
+              logger,
+            },
             item,
           ),
       });

@@ -111,14 +111,16 @@ describe('several teardowns and the phone-line pool', { timeout: 240_000 }, () =
     }
     expect(world.phone.calls().map((c) => c.to)).toEqual(['+15550100', '+15550100']);
     expect(world.phone.messages().map((m) => m.to)).toEqual(['+15550100']);
-    // Only one can hold the line at a time: a teardown that came while another held it waited its turn.
+    // Only one holds the line at a time: no two calls overlapped, and a teardown that came while another held
+    // the line waited its turn.
+    expect(world.mostCallsAtOnce()).toBe(1);
     const waited = await Promise.all(ids.map((id) => waitedForLine(world, id)));
     expect(waited.filter(Boolean).length).toBeGreaterThanOrEqual(1);
   });
 
   it('runs three teardowns side by side with a pool of three lines', async () => {
     const lines = ['+15550100', '+15550101', '+15550102'];
-    w = await removePathWorld({ lines: lines.map((number) => ({ number })) });
+    w = await removePathWorld({ lines: lines.map((number) => ({ number })), callsTogether: 3 });
     const world = w;
     const { sandbox1, sandbox2, teamA } = world.h.org.accounts;
     const ids = [sandbox1.id, sandbox2.id, teamA.id];
@@ -127,6 +129,8 @@ describe('several teardowns and the phone-line pool', { timeout: 240_000 }, () =
       const t = await world.teardown(id);
       expect(t, t.wait?.reason ?? t.lastError).toMatchObject({ status: 'succeeded' });
     }
+    // All three calls were in progress at once, each on its own line.
+    expect(world.mostCallsAtOnce()).toBe(3);
     expect(new Set(world.phone.calls().map((c) => c.to))).toEqual(new Set(lines));
     expect(new Set(ids.map((id) => world.rig.sim.account(id)?.verifiedPhone))).toEqual(new Set(lines));
     // Nobody waited for a line.

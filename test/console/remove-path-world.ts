@@ -41,6 +41,10 @@ export interface RemovePathWorld {
   /** Every Organizations call of the bot and pipeline passes here, then the simulator's front, then moto. */
   proxy: AwsProxy;
   mail: MailIntakeDeps;
+  /** Every call AWS placed through the phone network, with when it began and ended (real time). */
+  callLog: Array<{ to: string; start: number; end: number }>;
+  /** The most calls that were in progress at once. */
+  mostCallsAtOnce(): number;
   mailQueue: SimMail[];
   teardown(id: string): Promise<Teardown>;
   /** `/sandbox delete <id> --remove`, approved by another person; returns the request message's ts (its thread). */
@@ -57,6 +61,11 @@ export async function removePathWorld(
     /** Applied to every seeded account; by default they joined 30 days before the test's clock. */
     accounts?: Omit<AccountOptions, 'accountId' | 'email'>;
     phoneSettings?: Partial<PhoneSettings>;
+    /**
+     * Hold each call until this many are in progress (at most 30 s): whether teardowns verify side by side is then
+     * seen in the calls, not left to timing.
+     */
+    callsTogether?: number;
   } = {},
 ): Promise<RemovePathWorld> {
   const moto = process.env.AWS_ENDPOINT_URL ?? '';
@@ -135,7 +144,30 @@ export async function removePathWorld(
     },
     lines: ours,
   });
-  rig.sim.setPhoneNetwork(phone.network);
+  const callLog: RemovePathWorld['callLog'] = [];
+  let inProgress = 0;
+  const arrivals: Array<() => void> = [];
+  rig.sim.setPhoneNetwork({
+    sms: (message) => phone.network.sms(message),
+    async call(to, callOptions) {
+      const entry = { to, start: Date.now(), end: Number.POSITIVE_INFINITY };
+      callLog.push(entry);
+      inProgress++;
+      try {
+        const together = options.callsTogether ?? 1;
+        if (inProgress >= together) for (const arrived of arrivals.splice(0)) arrived();
+        else
+          await new Promise<void>((resolve) => {
+            arrivals.push(resolve);
+            setTimeout(resolve, 30_000).unref();
+          });
+        return await phone.network.call(to, callOptions);
+      } finally {
+        inProgress--;
+        entry.end = Date.now();
+      }
+    },
+  });
 
   const mailQueue: SimMail[] = [];
   rig.sim.onMail((m) => mailQueue.push(m));
@@ -155,6 +187,15 @@ export async function removePathWorld(
     proxy,
     mail,
     mailQueue,
+    callLog,
+    mostCallsAtOnce() {
+      return Math.max(
+        0,
+        ...callLog.map(
+          (call) => callLog.filter((other) => other.start <= call.start && call.start < other.end).length,
+        ),
+      );
+    },
     async teardown(id) {
       const t = await h.teardown(id);
       if (!t) throw new Error(`no teardown of ${id}`);

@@ -127,16 +127,17 @@ export const VERIFY = {
 
 const PORTAL = '^https://portal\\.aws\\.amazon\\.com/';
 const SIGN_IN_HOST = '^https://([a-z0-9-]+\\.)?signin\\.aws\\.amazon\\.com/';
-const CONSOLE_URL = '^https://([a-z0-9-]+\\.)?console\\.aws\\.amazon\\.com/';
 
 /** The wizard's pages; alerts first (they sit on the page they complain about), then by heading or address. */
 export const WIZARD_PAGES = [
   { kind: 'signed-out', signs: { url: SIGN_IN_HOST } },
   {
     kind: 'card-refused',
+    // Only on the billing page, and only a complaint ("Verifying your payment information…" is not one).
     signs: {
+      heading: '^(billing|payment) information',
       alert:
-        'payment information|card (was )?declined|card number|expired|could not (verify|be verified) your card',
+        'problem with your payment|card (was )?declined|card number is not valid|card has expired|could not (verify|be verified) your card',
     },
   },
   { kind: 'agreement', signs: { heading: 'customer agreement' } },
@@ -155,7 +156,6 @@ export const WIZARD_PAGES = [
   { kind: 'support', signs: { url: `${PORTAL}.*#/support` } },
   { kind: 'finished', signs: { heading: '^congratulations|thank you for (signing up|creating)' } },
   { kind: 'finished', signs: { url: `${PORTAL}.*#/confirmation` } },
-  { kind: 'finished', signs: { url: CONSOLE_URL } },
 ] as const satisfies readonly PageKind[];
 
 export type WizardPage = (typeof WIZARD_PAGES)[number]['kind'];

@@ -2,7 +2,7 @@ import type { Page } from 'puppeteer-core';
 import { PageNotRecognisedError, PersonNeededError } from '../../common/errors';
 import type { Screenshot } from '../../pipeline/step-handler';
 import type { ConsoleSession } from '../browser-session';
-import { afterActingOn, recognise } from '../page-kit';
+import { afterActingOn, findNow, recognise } from '../page-kit';
 import type { PaymentCard } from '../ports';
 import { SIGNUP, SIGNUP_ENTRIES, WIZARD_PAGES, type WizardPage } from './billing-pages';
 import type { FlowContext } from './flow-context';
@@ -144,6 +144,22 @@ async function fillContact(page: Page, card: PaymentCard, timeoutMs: number): Pr
   await set(SIGNUP.fullName, card.holder, 'the full name field');
   if (card.company) await set(SIGNUP.company, card.company, 'the company field', { optional: true });
   await set(SIGNUP.contactPhone, card.phone, 'the phone number field');
+  await fillAddress(page, card, timeoutMs);
+  await tick(page, SIGNUP.agreement);
+  await pressButton(page, SIGNUP.continue, { timeoutMs, what: 'the "Continue" button' });
+}
+
+/** The card's postal address into the fields that ask for it (`optional`: only if the page shows them). */
+async function fillAddress(
+  page: Page,
+  card: PaymentCard,
+  timeoutMs: number,
+  options: { optional?: boolean } = {},
+): Promise<void> {
+  const { address } = card;
+  if (options.optional && !(await findNow(page.mainFrame(), SIGNUP.addressLine1))) return;
+  const set = (spec: Parameters<typeof setField>[1], value: string, what: string, extra = {}) =>
+    setField(page, spec, value, { timeoutMs, what, ...extra });
   await set(SIGNUP.addressLine1, address.line1, 'the address field');
   if (address.line2)
     await set(SIGNUP.addressLine2, address.line2, 'the second address line', { optional: true });
@@ -152,8 +168,6 @@ async function fillContact(page: Page, card: PaymentCard, timeoutMs: number): Pr
     choices: [`^${literal(address.state)}$`, `^${literal(address.state)}\\b`],
   });
   await set(SIGNUP.postalCode, address.postalCode, 'the postal code field');
-  await tick(page, SIGNUP.agreement);
-  await pressButton(page, SIGNUP.continue, { timeoutMs, what: 'the "Continue" button' });
 }
 
 async function fillPayment(page: Page, card: PaymentCard, timeoutMs: number, now: number): Promise<void> {
@@ -178,6 +192,7 @@ async function fillPayment(page: Page, card: PaymentCard, timeoutMs: number, now
   });
   await set(SIGNUP.cardHolder, card.holder, "the cardholder's name field");
   if (card.cvv) await set(SIGNUP.cvv, card.cvv, 'the security code field', { optional: true });
-  // The billing address: the contact address where the page offers it.
-  await tick(page, SIGNUP.useContactAddress);
+  // The billing address: the contact address where the page offers it, else the card's address when it asks.
+  if (!(await tick(page, SIGNUP.useContactAddress)))
+    await fillAddress(page, card, timeoutMs, { optional: true });
 }

@@ -49,15 +49,29 @@ export async function closeAsRoot(session: ConsoleSession, flow: FlowContext): P
         last = undefined;
         continue;
       case 'closed': {
+        // The page's words, then the billing service's own answer where it gives one.
+        const shown = await accountOnPage(page);
+        if (shown && (shown.accountId !== accountId || !/suspended|closed/i.test(shown.status))) {
+          throw new PageNotRecognisedError(
+            `The page says the account is closed, but AWS reports ${shown.accountId} as ${shown.status}.`,
+          );
+        }
         const screenshot = await session.screenshot('Account closed', 'closed');
         return {
           type: 'done',
           note: 'closed as root; AWS keeps it suspended for 90 days, then closes it for good',
           screenshot,
-          data: { closedState: 'SUSPENDED', closedAt: flow.now() },
+          data: { closedState: (shown?.status ?? 'Suspended').toUpperCase(), closedAt: flow.now() },
         };
       }
       case 'account': {
+        // Destroying: the signed-in root must be this account's (the typed-id dialog checks it too).
+        const shown = await accountOnPage(page);
+        if (shown && shown.accountId !== accountId) {
+          throw new PageNotRecognisedError(
+            `The console is signed in to ${shown.accountId}, not ${accountId}; I closed nothing.`,
+          );
+        }
         // The older layout's acknowledgements come before its button (which stays disabled until all are ticked).
         for (const selector of CLOSE_ACKNOWLEDGEMENTS) {
           await tick(page, { role: 'choice', hints: [selector] });
@@ -126,3 +140,25 @@ const enabled = (element: ElementHandle<Element>) =>
   element.evaluate(
     (el) => !(el as unknown as { disabled?: boolean }).disabled && el.getClientRects().length > 0,
   );
+
+/**
+ * The account the billing service says is signed in, and its status, from the JSON the account page itself reads
+ * (undefined where it answers nothing usable: the page's words then stand alone).
+ */
+async function accountOnPage(page: Page): Promise<{ accountId: string; status: string } | undefined> {
+  const answer = await page
+    .mainFrame()
+    .evaluate(
+      // An expression string (not a function): nothing of this module's code crosses into the page.
+      `(async () => {
+        const res = await fetch('/billing/rest/v1.0/account', { credentials: 'include', headers: { accept: 'application/json' } });
+        if (!res.ok) return null;
+        const body = await res.json().catch(() => null);
+        return body && typeof body.accountId === 'string' && typeof body.accountStatus === 'string'
+          ? { accountId: body.accountId, status: body.accountStatus }
+          : null;
+      })()`,
+    )
+    .catch(() => null);
+  return (answer as { accountId: string; status: string } | null) ?? undefined;
+}

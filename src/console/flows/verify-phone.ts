@@ -39,8 +39,10 @@ export interface PhoneVerificationDeps {
   settings: PhoneSettings;
 }
 
-/** Where the teardown keeps the line it leased (a number, no secret), for cleanup to release. */
+/** Where the teardown keeps the line it leased (a number, no secret): cleanup releases it if it is still held. */
 const LINE = 'phoneLine';
+/** How often AWS is asked to call again after a call that did not verify the phone. */
+const CALLS_AGAIN = 2;
 
 /**
  * Verifies the account's phone on the wizard's identity page with a leased line, in whichever direction the page
@@ -82,7 +84,7 @@ export async function verifyPhone(
     how = await verification.run();
   } catch (error) {
     // The code comes after this invocation: the line stays leased, the phone Lambda signals the teardown.
-    if (error instanceof CodeLaterSignal) return codeLaterOutcome(error, lease.line);
+    if (error instanceof CodeComesLater) return codeLaterOutcome(error, lease.line);
     // A person takes over (or the step runs again): the line is free for the next teardown meanwhile.
     await deps.leases.release(lease.line, holder);
     await verification.closePrompt('expired');
@@ -161,9 +163,9 @@ class Verification {
             `AWS will not verify ${this.lineName}: "${await alertText(this.page)}". Check PHONE_LINES, or verify by hand and press Done.`,
           );
         case 'call-failed': {
-          if (++calls > 2) {
+          if (++calls > CALLS_AGAIN) {
             throw new PersonNeededError(
-              `AWS's call to ${this.lineName} did not verify the phone twice: "${await alertText(this.page)}".`,
+              `AWS's calls to ${this.lineName} did not verify the phone (${calls} tries): "${await alertText(this.page)}".`,
             );
           }
           const again = await findNow(this.page.mainFrame(), VERIFY.callAgain);
@@ -293,7 +295,7 @@ class Verification {
       const stopBy = this.flow.captcha.stopBy?.();
       if (stopBy !== undefined && stopBy - this.flow.now() < waitMs && !this.line.person) {
         // This run is out of time, not the code: the phone Lambda hands it to the next run.
-        throw new CodeLaterSignal(this.lineName);
+        throw new CodeComesLater(this.lineName);
       }
       throw new PersonNeededError(`No verification code reached ${this.lineName} within the wait.`);
     }
@@ -346,13 +348,13 @@ class Verification {
 }
 
 /** The code will come, but not within this invocation: the step waits for the phone Lambda's signal. */
-class CodeLaterSignal extends Error {
+class CodeComesLater extends Error {
   constructor(readonly lineName: string) {
     super(`waiting for the verification code sent to ${lineName}`);
   }
 }
 
-/** The outcome for CodeLaterSignal: a wait for `phone-code`, which the phone Lambda sends when the SMS comes. */
-function codeLaterOutcome(signal: CodeLaterSignal, line: string): StepOutcome {
+/** The outcome for CodeComesLater: a wait for `phone-code`, which the phone Lambda sends when the SMS comes. */
+function codeLaterOutcome(signal: CodeComesLater, line: string): StepOutcome {
   return { type: 'await', signal: SIGNAL.phoneCode, reason: signal.message, data: { [LINE]: line } };
 }

@@ -89,6 +89,9 @@ export function forgetRootCredentialsLater(timers: Timers): Cleaner {
   };
 }
 
+/** How much later a retention timer looks again when a newer teardown of the account holds its credentials. */
+const FORGET_AGAIN_MS = 24 * 60 * 60_000;
+
 /**
  * The retention timer fired: the credentials go, unless a newer teardown of the same account is under way (it
  * holds credentials of its own in the same secret).
@@ -97,14 +100,25 @@ export async function forgetRootCredentials(
   deps: {
     teardowns: Pick<TeardownStore, 'get'>;
     credentials: { forget(accountId: AccountId): Promise<void> };
+    /** To look again later when a newer teardown holds them (it may end without cleanup of its own). */
+    timers: Timers;
     logger: Logger;
+    now?: () => number;
   },
   item: { accountId: AccountId; teardownId: string },
 ): Promise<{ forgotten: boolean }> {
   const current = await deps.teardowns.get(item.accountId);
   if (current && current.teardownId !== item.teardownId && current.status === 'active') {
+    const at = (deps.now ?? Date.now)() + FORGET_AGAIN_MS;
     deps.logger.info('root credentials kept: a newer teardown of the account is under way', {
       newerTeardownId: current.teardownId,
+      lookAgainAt: new Date(at).toISOString(),
+    });
+    await deps.timers.schedule({
+      ...item,
+      at,
+      key: `${item.teardownId}-forget-root-${at}`,
+      action: 'forget-root-credentials',
     });
     return { forgotten: false };
   }

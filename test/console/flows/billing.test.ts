@@ -119,3 +119,24 @@ describe.each(LAYOUTS)('closing as root, %s layout', (closeLayout) => {
     },
   );
 });
+
+it('closes nothing when the console is signed in to another account than the teardown', async () => {
+  const other = nextAccount();
+  rig.sim.addAccount({
+    accountId: other.id,
+    email: other.email,
+    signupDone: true,
+    closeLayout: 'checkboxes',
+  });
+  await signedIn('old', { signupDone: true, closeLayout: 'checkboxes' });
+  // The saved session is the other account's (a mix-up the flow must catch before it ticks anything).
+  const cookie = rig.sim.openRootSession(other.id, { generation: 'old' });
+  await rig.sessions.save(`t-billing-${n}`, account.id, [
+    { ...cookie, path: '/', expires: -1, httpOnly: true, secure: true },
+  ]);
+  const outcome = await run('close-as-root');
+  expect(outcome).toMatchObject({ type: 'await', signal: 'human' });
+  expect(outcome.type === 'await' && outcome.reason).toContain(`signed in to ${other.id}, not ${account.id}`);
+  expect(rig.sim.account(other.id)?.closed).toBe(false);
+  expect(rig.sim.account(account.id)?.closed).toBe(false);
+});

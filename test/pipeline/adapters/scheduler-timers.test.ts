@@ -42,7 +42,9 @@ describe('EventBridge Scheduler timers', () => {
   });
 
   it('sends the retention timer as its own event, and takes an existing schedule as done', async () => {
-    scheduler.on(CreateScheduleCommand).rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
+    scheduler
+      .on(CreateScheduleCommand)
+      .rejects(new ConflictException({ message: 'exists', Message: 'exists', $metadata: {} }));
     await new SchedulerTimers(target).schedule({
       accountId: '111111111111' as never,
       teardownId: 't-1',

@@ -124,20 +124,34 @@ describe('cleanup summary and what it leaves for later', () => {
     ]);
   });
 
-  it('deletes the credentials when the timer fires, unless a newer teardown of the account is running', async () => {
+  it('deletes the credentials when the timer fires; while a newer teardown of the account runs, looks again a day later', async () => {
     const forgotten: string[] = [];
     const credentials = { forget: async (id: string) => void forgotten.push(id) };
-    const logger = createLogger('unit', { logLevel: 'ERROR' });
+    const timers: TimerRequest[] = [];
+    const deps = {
+      credentials,
+      timers: { schedule: async (t: TimerRequest) => void timers.push(t) },
+      logger: createLogger('unit', { logLevel: 'ERROR' }),
+      now: () => T0,
+    };
     const newer = teardownAt('sign-in', '111111111111', { teardownId: 't-newer' });
     const item = { accountId: '111111111111' as never, teardownId: 't-unit' };
-    expect(
-      await forgetRootCredentials({ teardowns: { get: async () => newer }, credentials, logger }, item),
-    ).toEqual({ forgotten: false });
+    expect(await forgetRootCredentials({ ...deps, teardowns: { get: async () => newer } }, item)).toEqual({
+      forgotten: false,
+    });
     expect(forgotten).toEqual([]);
-    const ended = { ...newer, teardownId: 't-unit', status: 'succeeded' as const };
-    expect(
-      await forgetRootCredentials({ teardowns: { get: async () => ended }, credentials, logger }, item),
-    ).toEqual({ forgotten: true });
+    expect(timers).toEqual([
+      {
+        ...item,
+        at: T0 + 86_400_000,
+        key: `t-unit-forget-root-${T0 + 86_400_000}`,
+        action: 'forget-root-credentials',
+      },
+    ]);
+    const ended = { ...newer, teardownId: 't-newer', status: 'succeeded' as const };
+    expect(await forgetRootCredentials({ ...deps, teardowns: { get: async () => ended } }, item)).toEqual({
+      forgotten: true,
+    });
     expect(forgotten).toEqual(['111111111111']);
   });
 });
