@@ -13,6 +13,17 @@ describe('PHONE_LINES', () => {
     expect(parsePhoneLines('')).toEqual([]);
   });
 
+  it('reads what a line takes when it cannot take both calls and texts', () => {
+    expect(parsePhoneLines('+15550100:calls, +15550101:texts, +15550102')).toEqual([
+      { number: '+15550100', takes: 'calls' },
+      { number: '+15550101', takes: 'texts' },
+      { number: '+15550102' },
+    ]);
+    expect(readPhoneLines('+15550100:fax').problems.map((p) => p.problem)).toEqual([
+      'PHONE_LINES: "+15550100:fax" may end in :calls or :texts only.',
+    ]);
+  });
+
   it('names every bad entry at once and keeps the good ones apart', () => {
     const { lines, problems } = readPhoneLines('5550100,+15550100,+15550100,+15550101=alice');
     expect(lines).toEqual([{ number: '+15550100' }]);

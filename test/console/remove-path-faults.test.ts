@@ -137,3 +137,18 @@ describe('several teardowns and the phone-line pool', { timeout: 240_000 }, () =
     expect(await Promise.all(ids.map((id) => waitedForLine(world, id)))).toEqual([false, false, false]);
   });
 });
+
+it('leases a line that can take what the page does: a text goes to the texting line, not the first one', async () => {
+  w = await removePathWorld({
+    lines: [
+      { number: '+15550100', takes: 'calls' },
+      { number: '+15550101', takes: 'texts' },
+    ],
+    accounts: { verification: 'code-sms' },
+  });
+  const { id } = w.h.org.accounts.sandbox1;
+  await removeAll(w, [id]);
+  expect(await w.teardown(id)).toMatchObject({ status: 'succeeded' });
+  expect(w.phone.messages().map((m) => m.to)).toEqual(['+15550101']);
+  expect(w.rig.sim.account(id)?.verifiedPhone).toBe('+15550101');
+});

@@ -76,7 +76,9 @@ export async function removePathWorld(
   const lines = options.lines ?? [{ number: '+15550100' }];
   // The bot reads the pool (for people's own phones) from its environment, as in its Lambda.
   const linesBefore = process.env.PHONE_LINES;
-  process.env.PHONE_LINES = lines.map((l) => (l.person ? `${l.number}=${l.person}` : l.number)).join(',');
+  process.env.PHONE_LINES = lines
+    .map((l) => (l.person ? `${l.number}=${l.person}` : l.takes ? `${l.number}:${l.takes}` : l.number))
+    .join(',');
   const h = await createBotHarness({ handlers: steps.handlers }).finally(() => {
     if (linesBefore === undefined) delete process.env.PHONE_LINES;
     else process.env.PHONE_LINES = linesBefore;

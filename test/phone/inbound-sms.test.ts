@@ -6,7 +6,14 @@ import { inboundSmsEvent } from '../../sim/phone/events';
 import type { AccountId } from '../../src/common/account-id';
 import { AwsCallError } from '../../src/common/errors';
 import { createLogger } from '../../src/common/logger';
-import { codeFromSms, type InboundSmsDeps, parseSnsEvent, takeSms } from '../../src/phone/inbound-sms';
+import {
+  codeFromSms,
+  type InboundSms,
+  type InboundSmsDeps,
+  parseSnsEvent,
+  SmsTooEarlyError,
+  takeSms,
+} from '../../src/phone/inbound-sms';
 import type { StepName } from '../../src/pipeline/catalogue';
 import type { StepHandler } from '../../src/pipeline/step-handler';
 import { captureOutputOf } from '../common/capture-output';
@@ -76,14 +83,14 @@ async function waitingForCode(id: AccountId): Promise<string> {
   return /code sent to (\+\d+)/.exec(t?.wait?.reason ?? '')?.[1] as string;
 }
 
-const sms = (to: string, text: string, id = `in-${++sent}`) => ({
+const sms = (to: string, text: string, id = `in-${++sent}`): InboundSms => ({
   destinationNumber: to,
   originationNumber: AWS_SENDER,
   messageBody: text,
   inboundMessageId: id,
 });
 
-async function take(message: ReturnType<typeof sms>) {
+async function take(message: InboundSms) {
   const captured = await captureOutputOf(() => takeSms(deps, message));
   await h.runUntilQuiet();
   return captured;
@@ -124,7 +131,7 @@ describe('a code sent to a line a teardown holds', () => {
     });
   });
 
-  it('is kept on the lease for the browser when its teardown is not waiting for it right now', async () => {
+  it('is kept on the lease while its verify-phone step runs, and given back to be delivered again', async () => {
     const line = await waitingForCode(ID_A);
     const before = await h.ports.teardowns.get(ID_A);
     // As the record looks while the browser worker still runs verify-phone.
@@ -134,10 +141,36 @@ describe('a code sent to a line a teardown holds', () => {
       ...h.notices.at(-1)!.event,
       version: running.version,
     });
-    const { result } = await take(sms(line, body('705512')));
-    expect(result).toMatchObject({ outcome: 'stored', accountId: ID_A, line });
+    const message = sms(line, body('705512'));
+    // The step reads the code off the line while its page is open...
+    await expect(takeSms(deps, message)).rejects.toBeInstanceOf(SmsTooEarlyError);
     expect((await h.ports.phoneLines.holderOf(line, h.now()))?.code).toBe('705512');
     expect(await h.ports.teardowns.get(ID_A)).toEqual(running);
+    // ...and if it gave up on this run and now waits for the signal, the next delivery brings it.
+    const { wait: _none, ...runningNow } = running;
+    const waitingNow = {
+      ...runningNow,
+      version: running.version + 1,
+      stepStatus: 'waiting' as const,
+      wait: before!.wait!,
+    };
+    await h.ports.teardowns.transition(running.version, waitingNow, {
+      ...h.notices.at(-1)!.event,
+      version: waitingNow.version,
+    });
+    expect((await take(message)).result).toMatchObject({ outcome: 'signalled', accountId: ID_A, line });
+  });
+
+  it('drops a late text sent before its line was leased to the teardown holding it now', async () => {
+    const line = await waitingForCode(ID_A);
+    const lease = await h.ports.phoneLines.holderOf(line, h.now());
+    const { result } = await take({ ...sms(line, body('705512')), sentAt: (lease?.leasedAt ?? 0) - 1 });
+    expect(result).toMatchObject({
+      outcome: 'dropped',
+      reason: 'the message is older than the lease of the line',
+    });
+    expect((await h.ports.phoneLines.holderOf(line, h.now()))?.code).toBeUndefined();
+    expect((await h.ports.teardowns.get(ID_A))?.stepStatus).toBe('waiting');
   });
 
   it('gives a message back for another delivery when the hand-over fails', async () => {
@@ -202,6 +235,7 @@ describe('the SNS event', () => {
           originationNumber: AWS_SENDER,
           messageBody: body('1234'),
           inboundMessageId: 'm-1',
+          sentAt: 0,
         },
       ],
     });

@@ -61,13 +61,13 @@ export async function verifyPhone(
     const progress = await runWizard(session, flow, card, first, { stopAt: 'finished' });
     return finished(session, flow, ['the phone number was verified already', ...progress.notes], {});
   }
-  const pool = deps.lines.map((line) => line.number);
-  if (pool.length === 0) {
+  if (deps.lines.length === 0) {
     throw new PersonNeededError(
       'No phone line is configured (PHONE_LINES), so I cannot verify the phone number. Verify it by hand in the console, then press Done.',
     );
   }
   const holder: LineHolder = { accountId: flow.teardown.accountId, teardownId: flow.teardown.teardownId };
+  const pool = await linesFor(session, flow, deps, holder);
   const lease = await deps.leases.lease(pool, holder, flow.now(), deps.settings.leaseTtlMs);
   if (!lease) {
     const place = await deps.leases.position(holder, flow.now());
@@ -102,6 +102,44 @@ export async function verifyPhone(
     [LINE]: lease.line,
     phoneVerifiedAt: flow.now(),
   });
+}
+
+/**
+ * The lines this verification may lease: the one an earlier run of the step still holds (a code on its way to
+ * it), else those that can take what the page will do: texts where it offers SMS, calls where it shows a PIN or
+ * only offers a voice call.
+ */
+async function linesFor(
+  session: ConsoleSession,
+  flow: FlowContext,
+  deps: PhoneVerificationDeps,
+  holder: LineHolder,
+): Promise<string[]> {
+  const held = flow.teardown.data[LINE];
+  if (typeof held === 'string') {
+    const lease = await deps.leases.holderOf(held, flow.now());
+    if (lease?.teardownId === holder.teardownId) return [held];
+  }
+  const kind = await recognise(session.page, IDENTITY_PAGES, {
+    timeoutMs: flow.settings.pageTimeoutMs,
+    expecting: 'the identity verification page',
+  });
+  const frame = session.page.mainFrame();
+  const needs =
+    kind === 'phone-form' && (await findNow(frame, VERIFY.smsChoice))
+      ? 'texts'
+      : kind === 'phone-form' || kind === 'pin-shown'
+        ? 'calls'
+        : undefined;
+  const pool = deps.lines
+    .filter((line) => !needs || !line.takes || line.takes === needs)
+    .map((l) => l.number);
+  if (pool.length === 0) {
+    throw new PersonNeededError(
+      `AWS will verify the phone by ${needs === 'texts' ? 'text message' : 'a call'}, and no line in PHONE_LINES takes ${needs}. Verify it by hand, then press Done.`,
+    );
+  }
+  return pool;
 }
 
 async function finished(

@@ -123,8 +123,11 @@ export async function setUpPhone(
       .map((number) => ({ number, voice: false, sms: true })),
   ];
   const people = settings.lines.filter((line) => line.person !== undefined);
+  // A line that takes only calls or only texts says so, so that verify-phone leases it only for that.
   const phoneLines = [
-    ...lines.map((line) => line.number),
+    ...lines.map((line) =>
+      line.voice && line.sms ? line.number : `${line.number}:${line.voice ? 'calls' : 'texts'}`,
+    ),
     ...people.map((line) => `${line.number}=${line.person}`),
   ].join(',');
   printResult(deps.print, report, { lines, phoneLines, baseUrl, instanceId: instance?.id, settings });

@@ -215,8 +215,9 @@ describe('on an account with nothing set up', () => {
       { number: '+12065550101', voice: true, sms: false },
       { number: texted?.PhoneNumber, voice: false, sms: true },
     ]);
-    expect(result.phoneLines).toBe(`+12065550101,${texted?.PhoneNumber}`);
-    expect(printed).toContain(`PHONE_LINES=+12065550101,${texted?.PhoneNumber}`);
+    // Each line says what it takes: verify-phone leases it only for that.
+    expect(result.phoneLines).toBe(`+12065550101:calls,${texted?.PhoneNumber}:texts`);
+    expect(printed).toContain(`PHONE_LINES=+12065550101:calls,${texted?.PhoneNumber}:texts`);
     expect(printed).toContain(`PHONE_CONNECT_INSTANCE_ID=${instance.Id}`);
     expect(printed).toContain(`PHONE_AUDIO_BASE_URL=https://${BUCKET}.s3.${REGION}.amazonaws.com/${prefix}`);
     expect(printed).toContainEqual(
@@ -435,7 +436,7 @@ describe('configured resources', () => {
     expect(mocks.connect.commandCalls(CreateInstanceCommand)).toHaveLength(0);
     expect(inputOf(mocks.connect.commandCalls(ClaimPhoneNumberCommand)).PhoneNumber).toBe('+12065550103');
     // The person's own phone is nobody's business at set-up, but stays in PHONE_LINES.
-    expect(result.phoneLines).toMatch(/^\+12065550101,\+12065550103,.*\+15557770000=U0PERSON1$/);
+    expect(result.phoneLines).toMatch(/^\+12065550101:calls,\+12065550103:calls,.*\+15557770000=U0PERSON1$/);
     expect(printed).toContainEqual(expect.stringMatching(/^unchanged +phone number \+12065550101 claimed/));
   });
 
