@@ -1,8 +1,12 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { loadLambdaWiring } from '../common/config';
 import { type LambdaContext, withInvocationContext } from '../common/logger';
+import { lambdaHandOff } from '../pipeline/adapters/lambda-hand-off';
 import { eventKeys } from '../pipeline/event-handler';
 import { workerBase, workerRunner } from '../pipeline/lambda-worker';
+import { leftoversNotifier } from '../pipeline/notifiers';
+import { teardownCleaners } from '../pipeline/steps/cleanup';
 import { SlackCaptchaPrompter } from '../slack/captcha-prompter';
 import { SlackPhonePrompter } from '../slack/phone-prompter';
 import { secretsManagerReader } from '../slack/secrets';
@@ -10,7 +14,7 @@ import { S3Artifacts } from './adapters/s3-artifacts';
 import { SecretsManagerPaymentCards } from './adapters/secrets-manager-payment-card';
 import { SecretsManagerRootCredentials } from './adapters/secrets-manager-root-credentials';
 import { SecretsManagerSealedValues } from './adapters/secrets-manager-sealed-values';
-import { SecretsManagerSessionStore } from './adapters/secrets-manager-session-store';
+import { SecretsManagerSessionStore, sessionCleaner } from './adapters/secrets-manager-session-store';
 import { handleBrowserEvent } from './browser-events';
 import { browserStepHandlers } from './browser-steps';
 import { twoCaptchaSolverFromEnv } from './captcha/two-captcha';
@@ -35,12 +39,14 @@ const secretOptions = {
   ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
 };
 const artifacts = new S3Artifacts(new S3Client({ region: config.region }), settings.artifactsBucket);
+const sessions = new SecretsManagerSessionStore(secrets, secretOptions);
+const sealed = new SecretsManagerSealedValues(secrets, secretOptions);
 const handlers = browserStepHandlers({
   launch: () => launchChromium(),
   artifacts,
-  sessions: new SecretsManagerSessionStore(secrets, secretOptions),
+  sessions,
   credentials: new SecretsManagerRootCredentials(secrets, secretOptions),
-  sealed: new SecretsManagerSealedValues(secrets, secretOptions),
+  sealed,
   captcha: {
     ...(settings.twoCaptchaSecret
       ? { solver: twoCaptchaSolverFromEnv(process.env, secretsManagerReader(), { logger }) }
@@ -67,7 +73,17 @@ const handlers = browserStepHandlers({
     settings: settings.phone,
   },
 });
-const { runner, slackNotifier } = workerRunner('browser', base, handlers);
+// A teardown this worker ends (its step failed for good) leaves nothing behind, as cleanup would take it.
+const leftovers = leftoversNotifier({
+  cleaners: teardownCleaners({
+    cleaners: [sessionCleaner(sessions), ({ teardown }) => sealed.dropAll(teardown)],
+    phoneLines: ports.phoneLines,
+    timers: lambdaHandOff(loadLambdaWiring(), config.region).timers,
+  }),
+  config,
+  logger,
+});
+const { runner, slackNotifier } = workerRunner('browser', base, handlers, { notifiers: [leftovers] });
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<unknown> {
   stopBy = context ? Date.now() + context.getRemainingTimeInMillis() - MARGIN_MS : undefined;

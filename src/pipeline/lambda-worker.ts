@@ -15,6 +15,7 @@ import type { StepName, Worker } from './catalogue';
 import type { CloseQuota } from './close-quota';
 import { combineNotifiers, loggingNotifier } from './notifiers';
 import type { DataPorts } from './ports/data-ports';
+import type { Notifier } from './ports/notifier';
 import { Runner } from './runner';
 import type { StepHandler } from './step-handler';
 
@@ -48,7 +49,7 @@ export function workerRunner(
   name: Worker | 'mail' | 'phone',
   base: WorkerBase,
   handlers: Partial<Record<StepName, StepHandler>> = {},
-  options: { quota?: () => Promise<CloseQuota> } = {},
+  options: { quota?: () => Promise<CloseQuota>; notifiers?: Notifier[] } = {},
 ): { runner: Runner; slackNotifier: SlackNotifier } {
   const { config, logger, ports, outbox } = base;
   const { dispatcher, timers } = lambdaHandOff(loadLambdaWiring(), config.region);
@@ -63,7 +64,7 @@ export function workerRunner(
     config,
     dispatcher,
     timers,
-    notifier: combineNotifiers(loggingNotifier(logger), slackNotifier),
+    notifier: combineNotifiers(loggingNotifier(logger), slackNotifier, ...(options.notifiers ?? [])),
     logger,
     metrics: createStepMetrics(),
     handlers,

@@ -6,9 +6,11 @@ import { lambdaHandOff } from './adapters/lambda-hand-off';
 import { closeQuota } from './close-quota';
 import { eventKeys, handlePipelineEvent } from './event-handler';
 import { workerBase, workerRunner } from './lambda-worker';
+import { combineNotifiers, leftoversNotifier } from './notifiers';
 import { pipelineStepHandlers } from './pipeline-worker';
 import type { RootAccess } from './ports/root-access';
-import { forgetRootCredentials } from './steps/cleanup';
+import type { StepContext } from './step-handler';
+import { forgetRootCredentials, teardownCleaners } from './steps/cleanup';
 
 // The composition root of the pipeline Lambda: every adapter is built here, once per container.
 const base = await workerBase('pipeline');
@@ -55,26 +57,31 @@ const rootAccess: RootAccess = {
 };
 
 const { timers } = lambdaHandOff(loadLambdaWiring(), config.region);
-const handlers = pipelineStepHandlers({
+const stepPorts = {
   ...ports,
   rootAccess,
   timers,
   // The browser worker's saved root sessions and any mailed link or code go with the teardown; root passwords and
   // MFA keys stay for the post-closure period, then the retention timer's event deletes them.
   cleaners: [
-    async (ctx) => (await secretStores()).cleanSession(ctx),
-    async ({ teardown }) => (await secretStores()).sealed.dropAll(teardown),
+    async (ctx: StepContext) => (await secretStores()).cleanSession(ctx),
+    async ({ teardown }: StepContext) => (await secretStores()).sealed.dropAll(teardown),
   ],
-});
+};
+const handlers = pipelineStepHandlers(stepPorts);
+// Teardowns that end without succeeding leave nothing behind either: those this function ends, and those the bot
+// ends (an Abort), whose transitions reach this function as `notify` events.
+const leftovers = leftoversNotifier({ cleaners: teardownCleaners(stepPorts), config, logger });
 const { runner, slackNotifier } = workerRunner('pipeline', base, handlers, {
   // The request message shows the close quota while it waits for an approver.
   quota: () => closeQuota(ports.ledger, ports.orgs, Date.now()),
+  notifiers: [leftovers],
 });
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<unknown> {
   return withInvocationContext(logger, context, eventKeys(event), async () => {
     try {
-      return await handlePipelineEvent(runner, event, logger, slackNotifier, {
+      return await handlePipelineEvent(runner, event, logger, combineNotifiers(slackNotifier, leftovers), {
         forgetRootCredentials: async (item) =>
           forgetRootCredentials(
             {

@@ -10,7 +10,7 @@ import { allowPasswordRecoveryStep } from './steps/allow-password-recovery';
 import { approvalStep } from './steps/approval';
 import { awaitClosedStep } from './steps/await-closed';
 import { awaitResetMailStep } from './steps/await-reset-mail';
-import { type Cleaner, cleanupStep, forgetRootCredentialsLater, releasePhoneLine } from './steps/cleanup';
+import { type Cleaner, cleanupStep, teardownCleaners } from './steps/cleanup';
 import { closeViaApiStep } from './steps/close-via-api';
 import { preflightStep } from './steps/preflight';
 import { removeFromOrgStep } from './steps/remove-from-org';
@@ -42,11 +42,7 @@ export function pipelineStepHandlers(ports: PipelineStepPorts): Partial<Record<S
     'await-reset-mail': awaitResetMailStep,
     'remove-from-org': removeFromOrgStep(ports),
     cleanup: cleanupStep({
-      cleaners: [
-        ...(ports.cleaners ?? []),
-        ...(ports.phoneLines ? [releasePhoneLine(ports.phoneLines)] : []),
-        ...(ports.timers ? [forgetRootCredentialsLater(ports.timers)] : []),
-      ],
+      cleaners: teardownCleaners(ports),
       ...(ports.teardowns ? { history: ports.teardowns } : {}),
     }),
   };

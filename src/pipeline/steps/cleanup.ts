@@ -126,3 +126,20 @@ export async function forgetRootCredentials(
   deps.logger.info('root credentials deleted after the post-closure period', { step: STEPS.cleanup.name });
   return { forgotten: true };
 }
+
+/**
+ * Everything a teardown leaves behind, as cleanup removes it: the workers' own leftovers, the leased line, and the
+ * timer that deletes the root credentials after the post-closure period. A teardown that ends without succeeding
+ * is cleaned the same way (notifiers.ts leftoversNotifier).
+ */
+export function teardownCleaners(ports: {
+  cleaners?: readonly Cleaner[];
+  phoneLines?: Pick<PhoneLineLeases, 'release' | 'leaveQueue'>;
+  timers?: Timers;
+}): Cleaner[] {
+  return [
+    ...(ports.cleaners ?? []),
+    ...(ports.phoneLines ? [releasePhoneLine(ports.phoneLines)] : []),
+    ...(ports.timers ? [forgetRootCredentialsLater(ports.timers)] : []),
+  ];
+}
