@@ -1,0 +1,132 @@
+// The verify-phone step on real Chromium against the console simulator, the phone network played by the test:
+// a call that did not verify is made again, a code AWS refuses goes to a person, and a code that comes after
+// this run's time is handed to the next run by the phone Lambda's signal, on the line the step kept.
+import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import type { AccountOptions, PhoneNetwork } from '../../../sim/console';
+import type { AccountId } from '../../../src/common/account-id';
+import { browserStepHandlers } from '../../../src/console/browser-steps';
+import type { Teardown } from '../../../src/pipeline/model';
+import type { StepOutcome } from '../../../src/pipeline/step-handler';
+import {
+  accountSeries,
+  type ConsoleRig,
+  startConsoleRig,
+  teardownAtBrowserStep,
+} from '../../support/console-rig';
+import { MemoryCaptchaChallenges, MemoryPhoneLineLeases, stepContext } from '../../support/fakes';
+
+const LINE = '+15550100';
+const leases = new MemoryPhoneLineLeases();
+let rig: ConsoleRig;
+beforeAll(async () => {
+  rig = await startConsoleRig({
+    challenges: new MemoryCaptchaChallenges(),
+    sim: { captcha: 'never' },
+    leases,
+    phoneLines: [{ number: LINE }],
+  });
+});
+afterAll(async () => rig?.close());
+
+const nextAccount = accountSeries('phone', '3333');
+let n = 0;
+let account: { id: AccountId; email: string };
+beforeEach(() => {
+  ({ n, ...account } = nextAccount());
+});
+
+/** An account signed in as root whose sign-up waits for the phone verification. */
+async function atIdentityPage(options: Partial<AccountOptions>) {
+  const password = await rig.credentials.newPassword(account.id);
+  rig.sim.addAccount({ accountId: account.id, email: account.email, password, signupDone: true, ...options });
+  rig.sim.updateAccount(account.id, { signup: { phone: false } });
+  const cookie = rig.sim.openRootSession(account.id, { generation: 'new' });
+  await rig.sessions.save(`t-phone-${n}`, account.id, [
+    { ...cookie, path: '/', expires: -1, httpOnly: true, secure: true },
+  ]);
+}
+
+const holder = () => ({ accountId: account.id, teardownId: `t-phone-${n}` });
+const teardown = (changes: Partial<Teardown> = {}) =>
+  teardownAtBrowserStep('verify-phone', account, { teardownId: `t-phone-${n}`, ...changes });
+const run = (t: Teardown, ports = rig.ports): Promise<StepOutcome> =>
+  browserStepHandlers(ports)['verify-phone']!.run(stepContext(t));
+
+/**
+ * What the line hears: the PIN its lease holds once the page has shown a new one (our contact flow waits for AWS's
+ * instructions first, then asks), after `wrongFirst` calls answered with wrong digits.
+ */
+function keyingPhone(wrongFirst: number): PhoneNetwork & { calls: number } {
+  const keyed: string[] = [];
+  const phone = {
+    calls: 0,
+    async call(to: string) {
+      phone.calls++;
+      const deadline = Date.now() + 10_000;
+      let pin = (await leases.holderOf(to, Date.now()))?.pin;
+      while ((!pin || keyed.includes(pin)) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        pin = (await leases.holderOf(to, Date.now()))?.pin;
+      }
+      keyed.push(pin ?? '');
+      return { digits: phone.calls <= wrongFirst ? '0000' : (pin ?? '') };
+    },
+    async sms() {},
+  };
+  return phone;
+}
+
+it('asks AWS to call again when a call did not verify the phone, then goes on', async () => {
+  await atIdentityPage({ verification: 'pin' });
+  const phone = keyingPhone(1);
+  rig.sim.setPhoneNetwork(phone);
+  const outcome = await run(teardown());
+  expect(outcome).toMatchObject({
+    type: 'done',
+    note: expect.stringMatching(/^phone verified on the line ending 0100/),
+  });
+  expect(phone.calls).toBe(2);
+  expect(rig.sim.account(account.id)).toMatchObject({
+    verifiedPhone: LINE,
+    signup: { phone: true, support: true },
+  });
+  expect(await leases.holderOf(LINE, Date.now())).toBeUndefined();
+});
+
+it('hands a code AWS refuses to a person, the line free again', async () => {
+  await atIdentityPage({ verification: 'code-sms' });
+  rig.sim.setPhoneNetwork({
+    call: async () => ({ digits: '' }),
+    // A wrong code reaches the line (say, an old message).
+    sms: async ({ to }) => void (await leases.setCode(to, holder(), '000000', Date.now())),
+  });
+  const outcome = await run(teardown());
+  expect(outcome).toMatchObject({ type: 'await', signal: 'human' });
+  expect(outcome.type === 'await' && outcome.reason).toMatch(
+    /AWS did not take the code sent to the line ending 0100/,
+  );
+  expect(rig.sim.account(account.id)?.signup.phone).toBe(false);
+  expect(await leases.holderOf(LINE, Date.now())).toBeUndefined();
+});
+
+it('keeps the line and waits for the phone Lambda when the code comes after this run, then types it in', async () => {
+  await atIdentityPage({ verification: 'code-sms' });
+  const texts: string[] = [];
+  rig.sim.setPhoneNetwork({
+    call: async () => ({ digits: '' }),
+    sms: async ({ body }) => void texts.push(body),
+  });
+  // This invocation has two seconds left: too little to wait for a text.
+  const hurried = { ...rig.ports, stopBy: () => Date.now() + 2_000 };
+  const first = await run(teardown(), hurried);
+  expect(first).toMatchObject({ type: 'await', signal: 'phone-code', data: { phoneLine: LINE } });
+  expect((await leases.holderOf(LINE, Date.now()))?.teardownId).toBe(holder().teardownId);
+
+  // The text arrives; the phone Lambda signals the teardown, whose next run gets the code handed over.
+  const code = /(\d{6})/.exec(texts[0] ?? '')?.[1];
+  expect(code).toBeDefined();
+  const second = await run(teardown({ data: { phoneLine: LINE }, handoff: { phoneCode: code ?? '' } }));
+  expect(second).toMatchObject({ type: 'done' });
+  expect(rig.sim.account(account.id)).toMatchObject({ verifiedPhone: LINE, signup: { phone: true } });
+  expect(await leases.holderOf(LINE, Date.now())).toBeUndefined();
+});
