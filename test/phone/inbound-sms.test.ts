@@ -14,54 +14,22 @@ import {
   SmsTooEarlyError,
   takeSms,
 } from '../../src/phone/inbound-sms';
-import type { StepName } from '../../src/pipeline/catalogue';
-import type { StepHandler } from '../../src/pipeline/step-handler';
 import { captureOutputOf } from '../common/capture-output';
-import { createMemoryHarness, type MemoryHarness } from '../support/memory-harness';
+import type { MemoryHarness } from '../support/memory-harness';
+import { codeWaitingHarness, PHONE_ACCOUNTS } from '../support/phone-stand-ins';
 import { requestApprovedRemoval, resetMailArrives } from '../support/runner-rig';
 
 const LINES = ['+15550100', '+15550101'];
 const AWS_SENDER = '+18885550199';
-const ID_A = '333333333333' as AccountId;
-const ID_B = '444444444444' as AccountId;
+const { a: ID_A, b: ID_B } = PHONE_ACCOUNTS;
 const body = (code: string) => `Your Amazon Web Services verification code is: ${code}`;
 
-/** What each teardown's verify-phone was handed, by account. */
-const codesSeen = new Map<string, string>();
-const stepDone: StepHandler = { run: async () => ({ type: 'done', note: 'stand-in' }) };
-const stopHere: StepHandler = { run: async () => ({ type: 'await', signal: 'human', reason: 'stand-in' }) };
-
+let codesSeen: Map<string, string>;
 let h: MemoryHarness;
 let deps: InboundSmsDeps;
 let sent = 0;
 beforeEach(() => {
-  codesSeen.clear();
-  /** verify-phone stands in: it leases a line, "asks for the SMS" and waits; handed the code, it is done. */
-  const verifyPhone: StepHandler = {
-    async run(ctx) {
-      const holder = { accountId: ctx.teardown.accountId, teardownId: ctx.teardown.teardownId };
-      const code = ctx.teardown.handoff?.phoneCode;
-      if (code) {
-        codesSeen.set(holder.accountId, code);
-        return { type: 'done', note: 'phone verified' };
-      }
-      const lease = await h.ports.phoneLines.lease(LINES, holder, h.now(), 20 * 60_000);
-      if (!lease) return { type: 'await', signal: 'human', reason: 'no line free' };
-      return { type: 'await', signal: 'phone-code', reason: `code sent to ${lease.line}` };
-    },
-  };
-  const handlers: Partial<Record<StepName, StepHandler>> = {
-    'request-reset': stepDone,
-    'set-password': stepDone,
-    'sign-in': stepDone,
-    'complete-signup': stepDone,
-    'verify-phone': verifyPhone,
-    'remove-from-org': stopHere,
-    'close-as-root': stopHere,
-  };
-  h = createMemoryHarness({ handlers });
-  h.ports.orgs.add(ID_A, { name: 'sandbox-a' });
-  h.ports.orgs.add(ID_B, { name: 'sandbox-b' });
+  ({ h, codesSeen } = codeWaitingHarness(LINES));
   deps = {
     phoneLines: h.ports.phoneLines,
     teardowns: h.ports.teardowns,

@@ -87,29 +87,53 @@ export function challengeExpired(): MessageContent {
   );
 }
 
-export function captchaModal(meta: CaptchaMeta): ModalView {
+/** A modal that asks for one short answer: its text, its one field, Send and Cancel. */
+function oneAnswerModal(form: {
+  callbackId: string;
+  metadata: string;
+  title: string;
+  intro: string;
+  input: { block: string; action: string };
+  label: string;
+  placeholder: string;
+  length: { min?: number; max: number };
+}): ModalView {
   return {
     type: 'modal',
-    callback_id: VIEW.captcha,
-    private_metadata: encodeCaptchaMeta(meta),
-    title: { type: 'plain_text', text: 'Solve the CAPTCHA' },
+    callback_id: form.callbackId,
+    private_metadata: form.metadata,
+    title: { type: 'plain_text', text: form.title },
     submit: { type: 'plain_text', text: 'Send' },
     close: { type: 'plain_text', text: 'Cancel' },
     blocks: [
-      section(`Type the characters in the CAPTCHA picture posted in the thread of \`${meta.accountId}\`.`),
+      section(form.intro),
       {
         type: 'input',
-        block_id: CAPTCHA_INPUT.block,
-        label: { type: 'plain_text', text: 'Characters in the picture' },
+        block_id: form.input.block,
+        label: { type: 'plain_text', text: form.label },
         element: {
           type: 'plain_text_input',
-          action_id: CAPTCHA_INPUT.action,
-          max_length: 64,
-          placeholder: { type: 'plain_text', text: 'e.g. x7Kq2' },
+          action_id: form.input.action,
+          ...(form.length.min ? { min_length: form.length.min } : {}),
+          max_length: form.length.max,
+          placeholder: { type: 'plain_text', text: form.placeholder },
         },
       },
     ],
   };
+}
+
+export function captchaModal(meta: CaptchaMeta): ModalView {
+  return oneAnswerModal({
+    callbackId: VIEW.captcha,
+    metadata: encodeCaptchaMeta(meta),
+    title: 'Solve the CAPTCHA',
+    intro: `Type the characters in the CAPTCHA picture posted in the thread of \`${meta.accountId}\`.`,
+    input: CAPTCHA_INPUT,
+    label: 'Characters in the picture',
+    placeholder: 'e.g. x7Kq2',
+    length: { max: 64 },
+  });
 }
 
 export function humanPrompt(t: Teardown): MessageContent {
@@ -235,30 +259,15 @@ export function pinForPerson(ref: Pick<PhoneRef, 'accountId' | 'line'>, pin: str
 }
 
 export function phoneCodeModal(meta: PhoneCodeMeta): ModalView {
-  return {
-    type: 'modal',
-    callback_id: VIEW.phoneCode,
-    private_metadata: encodePhoneCodeMeta(meta),
-    title: { type: 'plain_text', text: 'Verification code' },
-    submit: { type: 'plain_text', text: 'Send' },
-    close: { type: 'plain_text', text: 'Cancel' },
-    blocks: [
-      section(
-        `Type the code AWS sent to your phone (${lastDigits(meta.line)}) for account \`${meta.accountId}\`. The bot enters it on the page.`,
-      ),
-      {
-        type: 'input',
-        block_id: PHONE_CODE_INPUT.block,
-        label: { type: 'plain_text', text: 'Code (4 to 8 digits)' },
-        element: {
-          type: 'plain_text_input',
-          action_id: PHONE_CODE_INPUT.action,
-          min_length: 4,
-          // Room for the spaces or dashes a person may type between the digits.
-          max_length: 16,
-          placeholder: { type: 'plain_text', text: 'e.g. 123456' },
-        },
-      },
-    ],
-  };
+  return oneAnswerModal({
+    callbackId: VIEW.phoneCode,
+    metadata: encodePhoneCodeMeta(meta),
+    title: 'Verification code',
+    intro: `Type the code AWS sent to your phone (${lastDigits(meta.line)}) for account \`${meta.accountId}\`. The bot enters it on the page.`,
+    input: PHONE_CODE_INPUT,
+    label: 'Code (4 to 8 digits)',
+    placeholder: 'e.g. 123456',
+    // Room for the spaces or dashes a person may type between the digits.
+    length: { min: 4, max: 16 },
+  });
 }

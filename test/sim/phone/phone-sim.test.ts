@@ -13,10 +13,9 @@ import { loadContactFlow } from '../../../src/phone/contact-flow';
 import { answerContactFlow, type ContactFlowDeps } from '../../../src/phone/contact-flow-handler';
 import { flowPlaybackWav, phoneAudioFiles, readWav } from '../../../src/phone/dtmf';
 import { handlePhoneEvent } from '../../../src/phone/handler';
-import type { StepName } from '../../../src/pipeline/catalogue';
-import type { StepHandler } from '../../../src/pipeline/step-handler';
 import { MemoryPhoneLineLeases } from '../../support/fakes';
-import { createMemoryHarness, type MemoryHarness } from '../../support/memory-harness';
+import type { MemoryHarness } from '../../support/memory-harness';
+import { codeWaitingHarness, PHONE_ACCOUNTS } from '../../support/phone-stand-ins';
 import { requestApprovedRemoval, resetMailArrives } from '../../support/runner-rig';
 
 const AUDIO_BASE = 'https://acme-phone-audio.s3.us-east-1.amazonaws.com/teardown/audio/';
@@ -255,41 +254,11 @@ describe('a call AWS makes to one of our lines', () => {
 });
 
 describe('a text message AWS sends', () => {
-  const ID_A = '333333333333' as AccountId;
-  const ID_B = '444444444444' as AccountId;
-  const codesSeen = new Map<string, string>();
+  const { a: ID_A, b: ID_B } = PHONE_ACCOUNTS;
+  let codesSeen: Map<string, string>;
   let h: MemoryHarness;
   beforeEach(() => {
-    codesSeen.clear();
-    const stepDone: StepHandler = { run: async () => ({ type: 'done', note: 'stand-in' }) };
-    const stopHere: StepHandler = {
-      run: async () => ({ type: 'await', signal: 'human', reason: 'stand-in' }),
-    };
-    const verifyPhone: StepHandler = {
-      async run(ctx) {
-        const holder = { accountId: ctx.teardown.accountId, teardownId: ctx.teardown.teardownId };
-        if (ctx.teardown.handoff?.phoneCode) {
-          codesSeen.set(holder.accountId, ctx.teardown.handoff.phoneCode);
-          return { type: 'done', note: 'phone verified' };
-        }
-        const lease = await h.ports.phoneLines.lease(LINES, holder, h.now(), 20 * 60_000);
-        return lease
-          ? { type: 'await', signal: 'phone-code', reason: `code sent to ${lease.line}` }
-          : { type: 'await', signal: 'human', reason: 'no line' };
-      },
-    };
-    const handlers: Partial<Record<StepName, StepHandler>> = {
-      'request-reset': stepDone,
-      'set-password': stepDone,
-      'sign-in': stepDone,
-      'complete-signup': stepDone,
-      'verify-phone': verifyPhone,
-      'remove-from-org': stopHere,
-      'close-as-root': stopHere,
-    };
-    h = createMemoryHarness({ handlers });
-    h.ports.orgs.add(ID_A, { name: 'sandbox-a' });
-    h.ports.orgs.add(ID_B, { name: 'sandbox-b' });
+    ({ h, codesSeen } = codeWaitingHarness(LINES));
   });
   afterEach(async () => h?.close());
 

@@ -159,35 +159,34 @@ export class DynamoPhoneLineLeases implements PhoneLineLeases {
     );
   }
 
-  async setPin(line: string, holder: LineHolder, pin: string, now: number): Promise<boolean> {
-    return this.write(
-      // The message names the call, never the PIN.
-      'Storing the PIN of a phone line',
-      this.table.doc.send(
-        new UpdateCommand({
-          TableName: this.table.name,
-          Key: lineKey(line),
-          UpdateExpression: 'SET pin = :pin',
-          ConditionExpression: 'teardownId = :teardownId AND leaseUntil > :now',
-          ExpressionAttributeValues: { ':pin': pin, ':teardownId': holder.teardownId, ':now': now },
-        }),
-      ),
-    );
+  setPin(line: string, holder: LineHolder, pin: string, now: number): Promise<boolean> {
+    return this.setSecret('pin', 'Storing the PIN of a phone line', line, holder, pin, now);
   }
 
-  async setCode(line: string, holder: LineHolder, code: string, now: number): Promise<boolean> {
+  setCode(line: string, holder: LineHolder, code: string, now: number): Promise<boolean> {
+    return this.setSecret('code', 'Storing the code received on a phone line', line, holder, code, now);
+  }
+
+  /** One secret value onto the holder's live lease (the message names the call, never the value). */
+  private setSecret(
+    field: 'pin' | 'code',
+    what: string,
+    line: string,
+    holder: LineHolder,
+    value: string,
+    now: number,
+  ): Promise<boolean> {
     return this.write(
-      // The message names the call, never the code.
-      'Storing the code received on a phone line',
+      what,
       this.table.doc.send(
         new UpdateCommand({
           TableName: this.table.name,
           Key: lineKey(line),
-          // `code` is a DynamoDB reserved word.
-          UpdateExpression: 'SET #code = :code',
+          // A name placeholder: `code` is a DynamoDB reserved word.
+          UpdateExpression: 'SET #field = :value',
           ConditionExpression: 'teardownId = :teardownId AND leaseUntil > :now',
-          ExpressionAttributeNames: { '#code': 'code' },
-          ExpressionAttributeValues: { ':code': code, ':teardownId': holder.teardownId, ':now': now },
+          ExpressionAttributeNames: { '#field': field },
+          ExpressionAttributeValues: { ':value': value, ':teardownId': holder.teardownId, ':now': now },
         }),
       ),
     );
