@@ -3,6 +3,8 @@
  * - launch: Chromium started through `launchChromium` in simulator mode until its first page is open;
  * - the `request-reset` step (a CAPTCHA on every page, read by the 2captcha stand-in at once) and the `sign-in` step
  *   (password set as set-password leaves it, straight in, no saved session), each on a fresh simulator account;
+ * - the second half's browser steps from a saved root session: `complete-signup` (contact details and the card),
+ *   `verify-phone` (the PIN keyed in by a phone that answers at once, then the support plan) and `close-as-root`;
  * - peak memory of what a browser Lambda holds during those steps: this process plus every Chromium process it
  *   started, sampled every 50 ms in extra runs of each step (not the timed ones). Summed RSS counts pages Chromium's processes share once per process, so PSS
  *   (each shared page split between its sharers) is printed beside it. This process also serves the simulators,
@@ -16,7 +18,12 @@ import { startMoto, useMotoInThisProcess } from '../src/local/moto';
 import type { Teardown } from '../src/pipeline/model';
 import type { StepOutcome } from '../src/pipeline/step-handler';
 import { startConsoleRig } from '../test/support/console-rig';
-import { MemoryCaptchaChallenges, stepContext, teardownAt } from '../test/support/fakes';
+import {
+  MemoryCaptchaChallenges,
+  MemoryPhoneLineLeases,
+  stepContext,
+  teardownAt,
+} from '../test/support/fakes';
 import { percentile } from './support/stats';
 
 const RUNS = Number(process.env.BENCH_BROWSER_RUNS ?? 5);
@@ -121,9 +128,25 @@ const mb = (kb: number) => (kb / 1024).toFixed(0);
 const moto = await startMoto();
 useMotoInThisProcess(moto);
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
+const LINE = '+15550100';
+const leases = new MemoryPhoneLineLeases();
 const rig = await startConsoleRig({
   challenges: new MemoryCaptchaChallenges(),
   sim: { captcha: 'always', seed: 7 },
+  leases,
+  phoneLines: [{ number: LINE }],
+});
+// AWS's call is answered with the PIN the page showed, as soon as the step has put it on the line.
+rig.sim.setPhoneNetwork({
+  async call(to) {
+    for (let i = 0; i < 400; i++) {
+      const pin = (await leases.holderOf(to, Date.now()))?.pin;
+      if (pin) return { digits: pin };
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    return { digits: '' };
+  },
+  async sms() {},
 });
 rig.captcha.configure({ mode: 'solve', balance: 10, wrongAnswers: 0, delayMs: 0 });
 try {
@@ -144,7 +167,7 @@ try {
   for (let i = 0; i < RUNS; i++) launches.push(await launchOnce());
 
   // 2. Steps, each on an account of its own so no saved session or earlier reset shortens it.
-  type Step = 'request-reset' | 'sign-in';
+  type Step = 'request-reset' | 'sign-in' | 'complete-signup' | 'verify-phone' | 'close-as-root';
   type Account = { id: AccountId; email: string };
   let accounts = 0;
   const freshAccount = (): Account => {
@@ -167,6 +190,16 @@ try {
         state: 'ACTIVE',
       },
     });
+  /** An account signed in as root, its session saved as the sign-in step leaves it (for the later steps). */
+  const signedInAt = async (step: Step, account: Account, options: { signupDone?: boolean }) => {
+    rig.sim.setFaults({ captcha: 'never' });
+    const password = await rig.credentials.newPassword(account.id);
+    rig.sim.addAccount({ accountId: account.id, email: account.email, password, joinedAt: 0, ...options });
+    const cookie = rig.sim.openRootSession(account.id);
+    await rig.sessions.save(atStep(step, account).teardownId, account.id, [
+      { ...cookie, path: '/', expires: -1, httpOnly: true, secure: true },
+    ]);
+  };
   // What each step expects of the simulator and of the account it meets, and how its success reads.
   const steps: Record<Step, { prepare: (account: Account) => Promise<void>; success: RegExp }> = {
     'request-reset': {
@@ -188,6 +221,21 @@ try {
         });
       },
       success: /^signed in as root/,
+    },
+    'complete-signup': {
+      prepare: (account) => signedInAt('complete-signup', account, {}),
+      success: /payment card added; phone verification next/,
+    },
+    'verify-phone': {
+      prepare: async (account) => {
+        await signedInAt('verify-phone', account, { signupDone: true });
+        rig.sim.updateAccount(account.id, { signup: { phone: false } });
+      },
+      success: /^phone verified on the line ending 0100/,
+    },
+    'close-as-root': {
+      prepare: (account) => signedInAt('close-as-root', account, { signupDone: true }),
+      success: /^closed as root/,
     },
   };
   const handlers = browserStepHandlers(rig.ports);
@@ -213,6 +261,9 @@ try {
   };
   const resets = await timed('request-reset');
   const signIns = await timed('sign-in');
+  const signups = await timed('complete-signup');
+  const verifications = await timed('verify-phone');
+  const closes = await timed('close-as-root');
 
   // 3. Memory, in runs of their own so that the sampler's reads do not slow the steps timed above.
   const peakDuring = async (step: Step) => {
@@ -227,9 +278,11 @@ try {
   };
   const resetMemory = await peakDuring('request-reset');
   const signInMemory = await peakDuring('sign-in');
-  const peakRssKb = Math.max(resetMemory.peakRssKb, signInMemory.peakRssKb);
-  const atPeak = resetMemory.peakRssKb >= signInMemory.peakRssKb ? resetMemory : signInMemory;
-  const peakPssKb = Math.max(resetMemory.peakPssKb, signInMemory.peakPssKb);
+  const signupMemory = await peakDuring('complete-signup');
+  const measured = [resetMemory, signInMemory, signupMemory];
+  const peakRssKb = Math.max(...measured.map((m) => m.peakRssKb));
+  const atPeak = measured.find((m) => m.peakRssKb === peakRssKb) ?? resetMemory;
+  const peakPssKb = Math.max(...measured.map((m) => m.peakPssKb));
 
   console.log(
     `runs=${RUNS} browser_launch_ms=${ms(launches, 50)} browser_launch_ms_max=${ms(launches, 100)} ` +
@@ -237,7 +290,9 @@ try {
   );
   console.log(
     `step_ms_request_reset=${ms(resets, 50)} step_ms_request_reset_max=${ms(resets, 100)} ` +
-      `step_ms_sign_in=${ms(signIns, 50)} step_ms_sign_in_max=${ms(signIns, 100)} failed=${failures}`,
+      `step_ms_sign_in=${ms(signIns, 50)} step_ms_sign_in_max=${ms(signIns, 100)} ` +
+      `step_ms_complete_signup=${ms(signups, 50)} step_ms_verify_phone=${ms(verifications, 50)} ` +
+      `step_ms_close_as_root=${ms(closes, 50)} failed=${failures}`,
   );
   console.log(
     `peak_rss_mb=${mb(peakRssKb)} peak_pss_mb=${mb(peakPssKb)} peak_rss_goal_mb=${PEAK_RSS_GOAL_MB} ` +
@@ -246,10 +301,10 @@ try {
   console.log(
     `memory_runs=${MEMORY_RUNS} peak_rss_mb_request_reset=${mb(resetMemory.peakRssKb)} ` +
       `peak_pss_mb_request_reset=${mb(resetMemory.peakPssKb)} peak_rss_mb_sign_in=${mb(signInMemory.peakRssKb)} ` +
-      `peak_pss_mb_sign_in=${mb(signInMemory.peakPssKb)} ` +
+      `peak_pss_mb_sign_in=${mb(signInMemory.peakPssKb)} peak_rss_mb_complete_signup=${mb(signupMemory.peakRssKb)} ` +
       `node_rss_mb_at_peak=${mb(atPeak.nodeRssAtPeakKb)} ` +
-      `peak_processes=${Math.max(resetMemory.peakProcesses, signInMemory.peakProcesses)} ` +
-      `memory_samples=${resetMemory.samples + signInMemory.samples}`,
+      `peak_processes=${Math.max(...measured.map((m) => m.peakProcesses))} ` +
+      `memory_samples=${measured.reduce((sum, m) => sum + m.samples, 0)}`,
   );
   if (failures > 0) process.exitCode = 1;
 } finally {
