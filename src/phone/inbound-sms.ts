@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { NotWaitingError } from '../common/errors';
 import type { IdempotencyKeys } from '../pipeline/ports/idempotency-keys';
 import type { PhoneLineLeases } from '../pipeline/ports/phone-line-leases';
+import type { SealedValues } from '../pipeline/ports/sealed-values';
 import type { TeardownStore } from '../pipeline/ports/teardown-store';
 import type { Runner } from '../pipeline/runner';
 import { SIGNAL } from '../pipeline/signals';
@@ -28,6 +29,8 @@ export interface InboundSmsDeps {
   idempotency: IdempotencyKeys;
   /** Decides on the signal by the catalogue's rules, as every Lambda does. */
   runner: Pick<Runner, 'resume'>;
+  /** The code travels to the teardown sealed (as the mail Lambda's links and codes do), never in its record. */
+  sealed: Pick<SealedValues, 'seal'>;
   logger: Logger;
   clock?: () => number;
 }
@@ -152,17 +155,8 @@ export async function takeSms(deps: InboundSmsDeps, sms: InboundSms): Promise<Sm
       teardown.stepStatus === 'waiting' &&
       teardown.wait?.signal === SIGNAL.phoneCode;
     if (!teardown || !waiting) {
-      if (
-        teardown?.teardownId === lease.teardownId &&
-        teardown.status === 'active' &&
-        teardown.step === 'verify-phone'
-      ) {
-        // Its browser step is running: it reads the code off the line while its page is open. If it is just
-        // giving up on this run, the wait it saves would miss the code: this delivery fails, and SNS's next
-        // one (a minute on) finds the step either done or waiting for the signal.
-        logger.info('sms code stored; delivered again later in case its step stops waiting', who);
-        throw new SmsTooEarlyError();
-      }
+      // Its browser step reads the code off the line while its page is open; one that has just stopped waiting
+      // reads it when its wait for the signal runs out (verify-phone's rules).
       const reason = 'its teardown does not wait for a code now: the code is kept on the line';
       logger.info('sms code stored', { ...who, reason });
       return { outcome: 'stored', ...holder, line, reason };
@@ -170,7 +164,11 @@ export async function takeSms(deps: InboundSmsDeps, sms: InboundSms): Promise<Sm
     try {
       await deps.runner.resume(
         lease.accountId,
-        { name: SIGNAL.phoneCode, actor: 'phone', payload: { code, line } },
+        {
+          name: SIGNAL.phoneCode,
+          actor: 'phone',
+          payload: { code: await deps.sealed.seal(holder, 'phone-code', code), line },
+        },
         { teardownId: teardown.teardownId, version: teardown.version },
       );
     } catch (error) {
@@ -184,16 +182,5 @@ export async function takeSms(deps: InboundSmsDeps, sms: InboundSms): Promise<Sm
     // Not taken after all: SNS's next delivery of this message may take it.
     await deps.idempotency.release(seenKey).catch(() => undefined);
     throw error;
-  }
-}
-
-/**
- * The code is on the line, and its teardown's verify-phone step is running: thrown so that SNS delivers the
- * message again (the step may be about to wait for the signal instead of reading the line).
- */
-export class SmsTooEarlyError extends Error {
-  constructor() {
-    super('The teardown holding the line is running its phone verification; deliver this message again.');
-    this.name = 'SmsTooEarlyError';
   }
 }

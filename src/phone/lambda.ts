@@ -28,16 +28,32 @@ const leases = new DynamoPhoneLineLeases(
 let smsWiring: Promise<{ deps: InboundSmsDeps; slackNotifier: SlackNotifier }> | undefined;
 async function wireSms(): Promise<{ deps: InboundSmsDeps; slackNotifier: SlackNotifier }> {
   // Loaded on the first message only (its own chunk): a call's cold start parses none of it.
-  const { workerBase, workerRunner } = await import('../pipeline/lambda-worker');
+  const [
+    { workerBase, workerRunner },
+    { SecretsManagerClient },
+    { SecretsManagerSealedValues },
+    { loadSecretPrefix },
+  ] = await Promise.all([
+    import('../pipeline/lambda-worker'),
+    import('@aws-sdk/client-secrets-manager'),
+    import('../console/adapters/secrets-manager-sealed-values'),
+    import('../console/settings'),
+  ]);
   const base = await workerBase('phone');
   const { runner, slackNotifier } = workerRunner('phone', base);
   const { ports } = base;
+  const kmsKeyId = process.env.SECRETS_KMS_KEY_ID?.trim();
+  const sealed = new SecretsManagerSealedValues(new SecretsManagerClient({ region: config.region }), {
+    prefix: loadSecretPrefix(),
+    ...(kmsKeyId ? { kmsKeyId } : {}),
+  });
   return {
     deps: {
       phoneLines: ports.phoneLines,
       teardowns: ports.teardowns,
       idempotency: ports.idempotency,
       runner,
+      sealed,
       logger,
     },
     slackNotifier,

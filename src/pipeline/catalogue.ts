@@ -111,8 +111,9 @@ export const STEPS: Record<StepName, StepDefinition> = {
   }),
   'complete-signup': browser('complete-signup', 'Complete the billing sign-up'),
   'verify-phone': browser('verify-phone', 'Verify the phone number', {
-    // The code may come from a person who took the call on their own phone: people's deadline.
-    waitsFor: { signal: SIGNAL.phoneCode, deadline: 'humanMs' },
+    // A texted code that comes after the browser's run: the phone Lambda's signal, or at the deadline the code
+    // read off the line (it may have come while the step was just saving its wait).
+    waitsFor: { signal: SIGNAL.phoneCode, deadline: 'mailMs' },
     rules: verifyPhoneRules,
   }),
   'remove-from-org': api('remove-from-org', 'Remove the account from the organization', {

@@ -5,7 +5,7 @@ import { HUMAN_CHOICES, SIGNAL, type Signal } from './signals';
 const actor = z.string().min(1).max(200);
 const CODE = /^[A-Za-z0-9]{4,12}$/;
 const CODE_SHAPE = 'a code is 4 to 12 letters or digits';
-const code = z.string().trim().regex(CODE, CODE_SHAPE);
+const _code = z.string().trim().regex(CODE, CODE_SHAPE);
 /** A mailed value kept in the secret store, by reference. */
 const sealed = z.string().regex(SEALED_REFERENCE, 'a sealed reference');
 const codeOrSealed = z
@@ -38,7 +38,7 @@ export const signalSchema = z.discriminatedUnion('name', [
   z.object({
     name: z.literal(SIGNAL.phoneCode),
     actor,
-    payload: z.object({ code, line: z.string().max(32).optional() }),
+    payload: z.object({ code: codeOrSealed, line: z.string().max(32).optional() }),
   }),
   z.object({ name: z.literal(SIGNAL.human), actor, payload: z.object({ choice: z.enum(HUMAN_CHOICES) }) }),
 ]);

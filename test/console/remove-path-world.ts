@@ -126,6 +126,7 @@ export async function removePathWorld(
       teardowns: h.store,
       idempotency: h.ports.idempotency,
       runner: h.pipeline,
+      sealed: rig.ports.sealed,
       logger,
     }),
     logger,

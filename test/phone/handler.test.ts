@@ -7,7 +7,12 @@ import { createLogger } from '../../src/common/logger';
 import { handlePhoneEvent, type PhoneHandlerDeps } from '../../src/phone/handler';
 import type { InboundSmsDeps } from '../../src/phone/inbound-sms';
 import { captureOutputOf } from '../common/capture-output';
-import { MemoryIdempotencyKeys, MemoryPhoneLineLeases, MemoryTeardownStore } from '../support/fakes';
+import {
+  MemoryIdempotencyKeys,
+  MemoryPhoneLineLeases,
+  MemorySealedValues,
+  MemoryTeardownStore,
+} from '../support/fakes';
 
 const T = Date.UTC(2026, 2, 1, 12);
 const LINE = '+15550100';
@@ -26,6 +31,7 @@ beforeEach(async () => {
     teardowns: new MemoryTeardownStore(),
     idempotency: new MemoryIdempotencyKeys(),
     runner: { resume: async () => Promise.reject(new Error('no teardown in this test')) },
+    sealed: new MemorySealedValues(),
     logger,
     clock: () => T,
   };

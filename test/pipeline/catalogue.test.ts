@@ -84,7 +84,7 @@ describe('STEPS', () => {
     expect(STEPS['await-closed'].pollsFor).toBe('closeMs');
     expect(STEPS['await-reset-mail'].waitsFor).toEqual({ signal: 'reset-link', deadline: 'mailMs' });
     expect(STEPS['sign-in'].waitsFor).toEqual({ signal: 'sign-in-code', deadline: 'mailMs' });
-    expect(STEPS['verify-phone'].waitsFor).toEqual({ signal: 'phone-code', deadline: 'humanMs' });
+    expect(STEPS['verify-phone'].waitsFor).toEqual({ signal: 'phone-code', deadline: 'mailMs' });
   });
 
   it('has a rule for every signal a step declares it waits for', () => {

@@ -41,6 +41,8 @@ export interface PhoneVerificationDeps {
 
 /** Where the teardown keeps the line it leased (a number, no secret): cleanup releases it if it is still held. */
 const LINE = 'phoneLine';
+/** When the step first waited for a texted code beyond its run (no secret). */
+const CODE_AWAITED_SINCE = 'phoneCodeAwaitedSince';
 /** How often AWS is asked to call again after a call that did not verify the phone. */
 const CALLS_AGAIN = 2;
 
@@ -84,7 +86,7 @@ export async function verifyPhone(
     how = await verification.run();
   } catch (error) {
     // The code comes after this invocation: the line stays leased, the phone Lambda signals the teardown.
-    if (error instanceof CodeComesLater) return codeLaterOutcome(error, lease.line);
+    if (error instanceof CodeComesLater) return codeLaterOutcome(error, lease.line, flow);
     // A person takes over (or the step runs again): the line is free for the next teardown meanwhile.
     await deps.leases.release(lease.line, holder);
     await verification.closePrompt('expired');
@@ -330,8 +332,10 @@ class Verification {
     const code = (await handedOver(this.flow, handed)) ?? (await this.codeOnLease(this.timeLeft(waitMs)));
     await usedUp(this.flow, handed);
     if (!code) {
+      const since = this.flow.teardown.data[CODE_AWAITED_SINCE];
+      const waitedEnough = typeof since === 'number' && this.flow.now() - since >= waitMs;
       const stopBy = this.flow.captcha.stopBy?.();
-      if (stopBy !== undefined && stopBy - this.flow.now() < waitMs && !this.line.person) {
+      if (!waitedEnough && stopBy !== undefined && stopBy - this.flow.now() < waitMs && !this.line.person) {
         // This run is out of time, not the code: the phone Lambda hands it to the next run.
         throw new CodeComesLater(this.lineName);
       }
@@ -393,6 +397,13 @@ class CodeComesLater extends Error {
 }
 
 /** The outcome for CodeComesLater: a wait for `phone-code`, which the phone Lambda sends when the SMS comes. */
-function codeLaterOutcome(signal: CodeComesLater, line: string): StepOutcome {
-  return { type: 'await', signal: SIGNAL.phoneCode, reason: signal.message, data: { [LINE]: line } };
+function codeLaterOutcome(signal: CodeComesLater, line: string, flow: FlowContext): StepOutcome {
+  const since = flow.teardown.data[CODE_AWAITED_SINCE];
+  return {
+    type: 'await',
+    signal: SIGNAL.phoneCode,
+    reason: signal.message,
+    // The first wait's start: however many runs it takes, the code is waited for `PHONE_CODE_WAIT` in all.
+    data: { [LINE]: line, [CODE_AWAITED_SINCE]: typeof since === 'number' ? since : flow.now() },
+  };
 }

@@ -43,4 +43,4 @@ export function parseSealedReference(reference: string): (SealedOwner & { name: 
 }
 
 /** The names sealed values of a teardown may have. */
-export const SEALED_NAMES = ['reset-link', 'sign-in-code'] as const;
+export const SEALED_NAMES = ['reset-link', 'sign-in-code', 'phone-code'] as const;

@@ -47,3 +47,19 @@ describe('verify-phone step rules', () => {
     });
   });
 });
+
+describe('verify-phone when no code signal comes', () => {
+  it('runs the step again at the deadline, to read the code off the line itself', () => {
+    const teardown = teardownAt('verify-phone', '111111111111', {
+      strategy: 'remove',
+      wait: { signal: 'phone-code', since: 0, until: 15 * 60_000, reason: 'waiting for the code' },
+    });
+    const ctx = { teardown, now: 15 * 60_000, config: testConfig() };
+    expect(STEPS['verify-phone'].rules.onDeadline(ctx, 'phone-code')).toEqual({
+      type: 'rerun',
+      reason: 'no verification code signal within 15m; looking at the line again',
+    });
+    // The wait lasts the configured mail deadline, not a person's day.
+    expect(STEPS['verify-phone'].waitsFor).toEqual({ signal: 'phone-code', deadline: 'mailMs' });
+  });
+});

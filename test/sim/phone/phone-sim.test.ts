@@ -13,6 +13,7 @@ import { loadContactFlow } from '../../../src/phone/contact-flow';
 import { answerContactFlow, type ContactFlowDeps } from '../../../src/phone/contact-flow-handler';
 import { flowPlaybackWav, phoneAudioFiles, readWav } from '../../../src/phone/dtmf';
 import { handlePhoneEvent } from '../../../src/phone/handler';
+import type { MemorySealedValues } from '../../support/fakes';
 import { MemoryPhoneLineLeases } from '../../support/fakes';
 import type { MemoryHarness } from '../../support/memory-harness';
 import { codeWaitingHarness, PHONE_ACCOUNTS } from '../../support/phone-stand-ins';
@@ -256,9 +257,10 @@ describe('a call AWS makes to one of our lines', () => {
 describe('a text message AWS sends', () => {
   const { a: ID_A, b: ID_B } = PHONE_ACCOUNTS;
   let codesSeen: Map<string, string>;
+  let sealed: MemorySealedValues;
   let h: MemoryHarness;
   beforeEach(() => {
-    ({ h, codesSeen } = codeWaitingHarness(LINES));
+    ({ h, codesSeen, sealed } = codeWaitingHarness(LINES));
   });
   afterEach(async () => h?.close());
 
@@ -273,6 +275,7 @@ describe('a text message AWS sends', () => {
               teardowns: h.ports.teardowns,
               idempotency: h.ports.idempotency,
               runner: h.runner,
+              sealed,
               logger,
               clock: h.now,
             }),
