@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { loadConfig, loadLambdaWiring } from '../common/config';
 import { createLogger, type LambdaContext, withInvocationContext } from '../common/logger';
+import { startTracing, traced, traceInvocation } from '../common/tracing';
 import { awsDataPorts } from '../pipeline/adapters/aws-ports';
 import { lambdaHandOff } from '../pipeline/adapters/lambda-hand-off';
 import { LambdaNoticeForwarder } from '../pipeline/adapters/lambda-notice-forwarder';
@@ -20,6 +21,7 @@ import { createBotRuntime } from './runtime';
 const config = loadConfig();
 const wiring = loadLambdaWiring();
 const logger = createLogger('bot');
+await startTracing('bot');
 
 async function build(): Promise<BotLambdaHandler> {
   const slack = await loadSlackSettings(process.env, secretsManagerReader());
@@ -28,8 +30,8 @@ async function build(): Promise<BotLambdaHandler> {
     config,
     slack,
     ports: awsDataPorts({
-      dynamodb: new DynamoDBClient({ region: config.region }),
-      organizations: new OrganizationsClient({ region: config.region }),
+      dynamodb: traced(new DynamoDBClient({ region: config.region })),
+      organizations: traced(new OrganizationsClient({ region: config.region })),
       tableName: config.tableName,
     }),
     dispatcher,
@@ -54,5 +56,6 @@ export async function handler(event: HttpEvent, context: LambdaContext): Promise
     throw error;
   });
   const handle = await ready;
-  return withInvocationContext(logger, context, {}, () => handle(event, context));
+  // A Slack request names no teardown; the pipeline's trace continues this one through the Lambda invoke.
+  return traceInvocation({}, () => withInvocationContext(logger, context, {}, () => handle(event, context)));
 }

@@ -13,5 +13,12 @@ export function createStepMetrics(
       single.addDimensions({ step, outcome });
       single.addMetric('StepDuration', MetricUnit.Milliseconds, durationMs);
     },
+    teardownFailed() {
+      // Only the service dimension Powertools adds: the CloudWatch alarm names exactly this one metric.
+      metrics.singleMetric().addMetric('TeardownsFailed', MetricUnit.Count, 1);
+    },
+    sweepFinished(woken) {
+      metrics.singleMetric().addMetric('TeardownsWokenBySweep', MetricUnit.Count, woken);
+    },
   };
 }

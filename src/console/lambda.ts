@@ -2,6 +2,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { loadLambdaWiring } from '../common/config';
 import { type LambdaContext, withInvocationContext } from '../common/logger';
+import { traced, traceInvocation } from '../common/tracing';
 import { lambdaHandOff } from '../pipeline/adapters/lambda-hand-off';
 import { eventKeys } from '../pipeline/event-handler';
 import { workerBase, workerRunner } from '../pipeline/lambda-worker';
@@ -33,12 +34,12 @@ const settings = loadConsoleSettings();
 simulatorMode();
 const base = await workerBase('browser');
 const { config, logger, ports, outbox } = base;
-const secrets = new SecretsManagerClient({ region: config.region });
+const secrets = traced(new SecretsManagerClient({ region: config.region }));
 const secretOptions = {
   prefix: settings.secretPrefix,
   ...(settings.kmsKeyId ? { kmsKeyId: settings.kmsKeyId } : {}),
 };
-const artifacts = new S3Artifacts(new S3Client({ region: config.region }), settings.artifactsBucket);
+const artifacts = new S3Artifacts(traced(new S3Client({ region: config.region })), settings.artifactsBucket);
 const sessions = new SecretsManagerSessionStore(secrets, secretOptions);
 const sealed = new SecretsManagerSealedValues(secrets, secretOptions);
 const handlers = browserStepHandlers({
@@ -87,12 +88,15 @@ const { runner, slackNotifier } = workerRunner('browser', base, handlers, { noti
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<unknown> {
   stopBy = context ? Date.now() + context.getRemainingTimeInMillis() - MARGIN_MS : undefined;
-  return withInvocationContext(logger, context, eventKeys(event), async () => {
-    try {
-      return await handleBrowserEvent(runner, event, logger);
-    } finally {
-      // Lambda freezes the container once the handler returns: every message must be in Slack by then.
-      await slackNotifier.settled();
-    }
-  });
+  const keys = eventKeys(event);
+  return traceInvocation(keys, () =>
+    withInvocationContext(logger, context, keys, async () => {
+      try {
+        return await handleBrowserEvent(runner, event, logger);
+      } finally {
+        // Lambda freezes the container once the handler returns: every message must be in Slack by then.
+        await slackNotifier.settled();
+      }
+    }),
+  );
 }

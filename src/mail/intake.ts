@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { NotWaitingError, TeardownError } from '../common/errors';
+import { annotateTeardown } from '../common/tracing';
 import type { Teardown, TeardownEvent } from '../pipeline/model';
 import type { IdempotencyKeys } from '../pipeline/ports/idempotency-keys';
 import type { SealedValues } from '../pipeline/ports/sealed-values';
@@ -99,6 +100,8 @@ export async function takeMail(deps: MailIntakeDeps, stored: StoredMail): Promis
     return { outcome: 'dropped', reason };
   }
   const [teardown] = waiting as [Teardown];
+  // The invocation's trace is this teardown's from here (its S3 event did not name it).
+  annotateTeardown({ teardownId: teardown.teardownId, accountId: teardown.accountId });
   const since = teardown.wait?.since;
   if (since !== undefined && mail.date !== undefined && mail.date < since - CLOCK_SKEW_MS) {
     // A mail of an earlier request (its link was likely replaced by the one this wait is for).

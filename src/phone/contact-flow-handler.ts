@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
+import { annotateTeardown } from '../common/tracing';
 import type { PhoneLineLeases } from '../pipeline/ports/phone-line-leases';
 import { isPlayableDigits, MAX_FLOW_DIGITS } from './dtmf';
 
@@ -90,6 +91,7 @@ export async function answerContactFlow(deps: ContactFlowDeps, raw: unknown): Pr
       return { action: 'wait' };
     }
     lease = outcome;
+    if (lease) annotateTeardown({ teardownId: lease.teardownId, accountId: lease.accountId });
   } catch (error) {
     // The flow asks again after a pause: a passing DynamoDB hiccup must not end AWS's call.
     logger.error('could not read the lease of the called line', {

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { z } from 'zod';
 import { NotWaitingError } from '../common/errors';
+import { annotateTeardown } from '../common/tracing';
 import type { IdempotencyKeys } from '../pipeline/ports/idempotency-keys';
 import type { PhoneLineLeases } from '../pipeline/ports/phone-line-leases';
 import type { SealedValues } from '../pipeline/ports/sealed-values';
@@ -132,6 +133,7 @@ export async function takeSms(deps: InboundSmsDeps, sms: InboundSms): Promise<Sm
     return { outcome: 'dropped', reason: 'no teardown holds the line' };
   }
   const holder = { accountId: lease.accountId, teardownId: lease.teardownId };
+  annotateTeardown(holder);
   const who = { ...facts, ...holder };
   if (sms.sentAt !== undefined && sms.sentAt < lease.leasedAt) {
     // Sent before this teardown had the line: an earlier holder's code, late. It is never this one's.

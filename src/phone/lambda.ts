@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadConfig } from '../common/config';
 import { createLogger, type LambdaContext, withInvocationContext } from '../common/logger';
+import { startTracing, traced, traceInvocation } from '../common/tracing';
 import { DynamoPhoneLineLeases } from '../pipeline/adapters/dynamodb/phone-line-leases';
 import { StateTable } from '../pipeline/adapters/dynamodb/table';
 import type { SlackNotifier } from '../slack/notifier';
@@ -13,14 +14,17 @@ import { loadPhoneSettings } from './settings';
 const config = loadConfig();
 const settings = loadPhoneSettings();
 const logger = createLogger('phone');
+await startTracing('phone');
 const leases = new DynamoPhoneLineLeases(
   new StateTable(
     // Short timeouts: a slow attempt is retried well inside Connect's 8 s.
-    new DynamoDBClient({
-      region: config.region,
-      maxAttempts: 3,
-      requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
-    }),
+    traced(
+      new DynamoDBClient({
+        region: config.region,
+        maxAttempts: 3,
+        requestHandler: { connectionTimeout: 1_000, requestTimeout: 2_000 },
+      }),
+    ),
     config.tableName,
   ),
 );
@@ -43,7 +47,7 @@ async function wireSms(): Promise<{ deps: InboundSmsDeps; slackNotifier: SlackNo
   const { runner, slackNotifier } = workerRunner('phone', base);
   const { ports } = base;
   const kmsKeyId = process.env.SECRETS_KMS_KEY_ID?.trim();
-  const sealed = new SecretsManagerSealedValues(new SecretsManagerClient({ region: config.region }), {
+  const sealed = new SecretsManagerSealedValues(traced(new SecretsManagerClient({ region: config.region })), {
     prefix: loadSecretPrefix(),
     ...(kmsKeyId ? { kmsKeyId } : {}),
   });
@@ -74,12 +78,15 @@ const deps = {
 };
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<unknown> {
-  return withInvocationContext(logger, context, {}, async () => {
-    try {
-      return await handlePhoneEvent(deps, event);
-    } finally {
-      // "Code received" must be in Slack before Lambda freezes the container.
-      if (smsWiring) await (await smsWiring.catch(() => undefined))?.slackNotifier.settled();
-    }
-  });
+  // Calls and text messages name no teardown: the line's lease does (see annotateTeardown in common/tracing).
+  return traceInvocation({}, () =>
+    withInvocationContext(logger, context, {}, async () => {
+      try {
+        return await handlePhoneEvent(deps, event);
+      } finally {
+        // "Code received" must be in Slack before Lambda freezes the container.
+        if (smsWiring) await (await smsWiring.catch(() => undefined))?.slackNotifier.settled();
+      }
+    }),
+  );
 }

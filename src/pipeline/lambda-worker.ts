@@ -5,6 +5,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { type Config, loadConfig, loadLambdaWiring } from '../common/config';
 import { createStepMetrics } from '../common/emf-metrics';
 import { createLogger } from '../common/logger';
+import { startTracing, traced } from '../common/tracing';
 import { createSlackNotifier, type SlackNotifier } from '../slack/notifier';
 import { createSlackOutbox, type SlackOutbox } from '../slack/outbox';
 import { secretsManagerReader } from '../slack/secrets';
@@ -31,10 +32,11 @@ export interface WorkerBase {
 export async function workerBase(name: string): Promise<WorkerBase> {
   const config = loadConfig();
   const logger = createLogger(name);
+  await startTracing(name);
   const slack = await loadPostingSettings(process.env, secretsManagerReader());
   const ports = awsDataPorts({
-    dynamodb: new DynamoDBClient({ region: config.region }),
-    organizations: new OrganizationsClient({ region: config.region }),
+    dynamodb: traced(new DynamoDBClient({ region: config.region })),
+    organizations: traced(new OrganizationsClient({ region: config.region })),
     tableName: config.tableName,
   });
   return { config, logger, ports, outbox: createSlackOutbox(slack, { logger }) };

@@ -1,6 +1,7 @@
 import { loadLambdaWiring } from '../common/config';
 import type { LambdaContext } from '../common/logger';
 import { withInvocationContext } from '../common/logger';
+import { traced, traceInvocation } from '../common/tracing';
 import { loadSecretPrefix } from '../console/settings';
 import { lambdaHandOff } from './adapters/lambda-hand-off';
 import { closeQuota } from './close-quota';
@@ -44,7 +45,7 @@ const secretStores = once(async () => {
     import('../console/adapters/secrets-manager-sealed-values'),
     import('../console/adapters/secrets-manager-root-credentials'),
   ]);
-  const secrets = new SecretsManagerClient({ region: config.region });
+  const secrets = traced(new SecretsManagerClient({ region: config.region }));
   return {
     cleanSession: sessionCleaner(new SecretsManagerSessionStore(secrets, { prefix })),
     sealed: new SecretsManagerSealedValues(secrets, { prefix }),
@@ -79,7 +80,16 @@ const { runner, slackNotifier } = workerRunner('pipeline', base, handlers, {
 });
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<unknown> {
-  return withInvocationContext(logger, context, eventKeys(event), async () => {
+  const keys = eventKeys(event);
+  return traceInvocation(keys, () => handleEvent(event, keys, context));
+}
+
+async function handleEvent(
+  event: unknown,
+  keys: ReturnType<typeof eventKeys>,
+  context?: LambdaContext,
+): Promise<unknown> {
+  return withInvocationContext(logger, context, keys, async () => {
     try {
       return await handlePipelineEvent(runner, event, logger, combineNotifiers(slackNotifier, leftovers), {
         forgetRootCredentials: async (item) =>

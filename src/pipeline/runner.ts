@@ -313,6 +313,7 @@ export class Runner {
       }
       cursor = page.cursor;
     } while (cursor);
+    this.metrics.sweepFinished?.(woken);
     return woken;
   }
 
@@ -473,6 +474,8 @@ export class Runner {
 
   private async write(current: Teardown, transition: Transition): Promise<void> {
     await this.deps.teardowns.transition(current.version, transition.next, transition.event);
+    // Counted once: only the write that ends an active teardown as failed succeeds.
+    if (current.status === 'active' && transition.next.status === 'failed') this.metrics.teardownFailed?.();
     await this.afterTransition(current, transition);
   }
 

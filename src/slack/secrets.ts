@@ -1,3 +1,4 @@
+import { traced } from '../common/tracing';
 import type { SecretReader } from './settings';
 
 /**
@@ -7,7 +8,7 @@ import type { SecretReader } from './settings';
 export function secretsManagerReader(region?: string): SecretReader {
   return async (secretId) => {
     const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-    const client = new SecretsManagerClient(region ? { region } : {});
+    const client = traced(new SecretsManagerClient(region ? { region } : {}));
     try {
       const { SecretString } = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
       if (typeof SecretString !== 'string') throw new Error('the secret has no SecretString');

@@ -54,6 +54,29 @@ describe('createStepMetrics', () => {
   });
 });
 
+describe('createStepMetrics: what the alarms read', () => {
+  it('counts a failed teardown and the teardowns a sweep woke, with only the service dimension', () => {
+    const metrics = createStepMetrics(new Metrics({ namespace: 'X', serviceName: 'sandbox-teardown' }));
+    const docs = emfDocuments(() => {
+      metrics.teardownFailed?.();
+      metrics.sweepFinished?.(0);
+      metrics.sweepFinished?.(3);
+    });
+
+    expect(
+      docs.map((d) => {
+        const directive = d._aws.CloudWatchMetrics[0];
+        const name = directive?.Metrics[0]?.Name ?? '';
+        return [directive?.Dimensions, directive?.Metrics, d.service, d[name]];
+      }),
+    ).toEqual([
+      [[['service']], [{ Name: 'TeardownsFailed', Unit: 'Count' }], 'sandbox-teardown', 1],
+      [[['service']], [{ Name: 'TeardownsWokenBySweep', Unit: 'Count' }], 'sandbox-teardown', 0],
+      [[['service']], [{ Name: 'TeardownsWokenBySweep', Unit: 'Count' }], 'sandbox-teardown', 3],
+    ]);
+  });
+});
+
 describe('noStepMetrics', () => {
   it('prints nothing', () => {
     expect(captureOutput(() => noStepMetrics.stepFinished('preflight', 'step-succeeded', 1)).text).toBe('');

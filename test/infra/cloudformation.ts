@@ -68,8 +68,17 @@ export class FakeStack {
 
   ref(id: string): string {
     if (id in this.pseudo) return this.pseudo[id as keyof typeof this.pseudo];
+    if (id === 'AWS::StackName') return this.stackName;
     const { Type, Properties = {} } = resource(this.template, id);
     switch (Type) {
+      case 'AWS::S3::Bucket':
+        return this.resolve(Properties.BucketName ?? `${this.stackName}-${id.toLowerCase()}-abcdef123456`);
+      case 'AWS::SNS::Topic':
+        return `arn:aws:sns:${this.region}:${this.account}:${String(Properties.TopicName)}`;
+      case 'AWS::SQS::Queue':
+        return `https://sqs.${this.region}.amazonaws.com/${this.account}/${this.stackName}-${id}-ABCDEF123456`;
+      case 'AWS::SES::ReceiptRuleSet':
+        return String(Properties.RuleSetName);
       case 'AWS::DynamoDB::Table':
         return `${this.stackName}-${id}-ABCDEF123456`;
       case 'AWS::Scheduler::ScheduleGroup':
@@ -85,6 +94,8 @@ export class FakeStack {
 
   getAtt(id: string, attribute: string): string {
     const { Type } = resource(this.template, id);
+    if (Type === 'AWS::ApiGatewayV2::Api' && attribute === 'ApiEndpoint')
+      return `https://a1b2c3d4e5.execute-api.${this.region}.amazonaws.com`;
     if (attribute !== 'Arn') throw new Error(`no fake ${id}.${attribute}`);
     switch (Type) {
       case 'AWS::IAM::Role':
@@ -95,6 +106,8 @@ export class FakeStack {
         return `arn:aws:lambda:${this.region}:${this.account}:function:${this.ref(id)}`;
       case 'AWS::Scheduler::ScheduleGroup':
         return `arn:aws:scheduler:${this.region}:${this.account}:schedule-group/${this.ref(id)}`;
+      case 'AWS::SQS::Queue':
+        return `arn:aws:sqs:${this.region}:${this.account}:${this.stackName}-${id}-ABCDEF123456`;
       default:
         throw new Error(`no fake Fn::GetAtt for ${id} (${Type})`);
     }

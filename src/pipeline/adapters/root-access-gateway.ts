@@ -2,6 +2,7 @@ import { CreateLoginProfileCommand, IAMClient, ListOrganizationsFeaturesCommand 
 import { AssumeRootCommand, type AssumeRootCommandOutput, STSClient } from '@aws-sdk/client-sts';
 import type { AccountId } from '../../common/account-id';
 import { AwsCallError, asAwsCallError } from '../../common/errors';
+import { traced } from '../../common/tracing';
 import type { RootAccess } from '../ports/root-access';
 
 /** The AWS-managed task policy that limits a privileged root session to creating the root user's login profile. */
@@ -33,9 +34,9 @@ export function regionalStsClient(region: string): STSClient {
 }
 
 const DEFAULT_CLIENTS: Required<RootAccessClients> = {
-  managementIam: (region) => new IAMClient({ region }),
-  sts: regionalStsClient,
-  rootIam: (region, credentials) => new IAMClient({ region, credentials }),
+  managementIam: (region) => traced(new IAMClient({ region })),
+  sts: (region) => traced(regionalStsClient(region)),
+  rootIam: (region, credentials) => traced(new IAMClient({ region, credentials })),
 };
 
 const ACCESS_DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'UnauthorizedOperation']);

@@ -1,4 +1,5 @@
 import { asAwsCallError } from '../../common/errors';
+import { traced } from '../../common/tracing';
 import type { PipelineEvent } from '../pipeline-events';
 import type { TimerRequest, Timers } from '../ports/timers';
 
@@ -23,7 +24,7 @@ export class SchedulerTimers implements Timers {
   private client() {
     this.sdk ??= import('@aws-sdk/client-scheduler').then((api) => ({
       api,
-      client: new api.SchedulerClient(this.target.region ? { region: this.target.region } : {}),
+      client: traced(new api.SchedulerClient(this.target.region ? { region: this.target.region } : {})),
     }));
     return this.sdk;
   }
