@@ -1,9 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { loadLambdaWiring } from '../common/config';
 import { type LambdaContext, withInvocationContext } from '../common/logger';
 import { traced, traceInvocation } from '../common/tracing';
-import { lambdaHandOff } from '../pipeline/adapters/lambda-hand-off';
 import { eventKeys } from '../pipeline/event-handler';
 import { workerBase, workerRunner } from '../pipeline/lambda-worker';
 import { leftoversNotifier } from '../pipeline/notifiers';
@@ -79,7 +77,7 @@ const leftovers = leftoversNotifier({
   cleaners: teardownCleaners({
     cleaners: [sessionCleaner(sessions), ({ teardown }) => sealed.dropAll(teardown)],
     phoneLines: ports.phoneLines,
-    timers: lambdaHandOff(loadLambdaWiring(), config.region).timers,
+    timers: base.handOff.timers,
   }),
   config,
   logger,

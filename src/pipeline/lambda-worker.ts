@@ -27,6 +27,8 @@ export interface WorkerBase {
   ports: DataPorts;
   /** Posts to Slack for this container (its notifier's, and any prompts the worker posts itself). */
   outbox: SlackOutbox;
+  /** How work is handed on: Lambda invocations now, one-shot schedules later (one client per container). */
+  handOff: ReturnType<typeof lambdaHandOff>;
 }
 
 export async function workerBase(name: string): Promise<WorkerBase> {
@@ -39,7 +41,13 @@ export async function workerBase(name: string): Promise<WorkerBase> {
     organizations: traced(new OrganizationsClient({ region: config.region })),
     tableName: config.tableName,
   });
-  return { config, logger, ports, outbox: createSlackOutbox(slack, { logger }) };
+  return {
+    config,
+    logger,
+    ports,
+    outbox: createSlackOutbox(slack, { logger }),
+    handOff: lambdaHandOff(loadLambdaWiring(), config.region),
+  };
 }
 
 /**
@@ -54,7 +62,7 @@ export function workerRunner(
   options: { quota?: () => Promise<CloseQuota>; notifiers?: Notifier[] } = {},
 ): { runner: Runner; slackNotifier: SlackNotifier } {
   const { config, logger, ports, outbox } = base;
-  const { dispatcher, timers } = lambdaHandOff(loadLambdaWiring(), config.region);
+  const { dispatcher, timers } = base.handOff;
   const slackNotifier = createSlackNotifier({
     outbox,
     store: ports.teardowns,

@@ -1,9 +1,7 @@
-import { loadLambdaWiring } from '../common/config';
 import type { LambdaContext } from '../common/logger';
 import { withInvocationContext } from '../common/logger';
 import { traced, traceInvocation } from '../common/tracing';
 import { loadSecretPrefix } from '../console/settings';
-import { lambdaHandOff } from './adapters/lambda-hand-off';
 import { closeQuota } from './close-quota';
 import { eventKeys, handlePipelineEvent } from './event-handler';
 import { workerBase, workerRunner } from './lambda-worker';
@@ -57,7 +55,7 @@ const rootAccess: RootAccess = {
   allowPasswordRecovery: async (accountId) => (await rootAccessGateway()).allowPasswordRecovery(accountId),
 };
 
-const { timers } = lambdaHandOff(loadLambdaWiring(), config.region);
+const { timers } = base.handOff;
 const stepPorts = {
   ...ports,
   rootAccess,
