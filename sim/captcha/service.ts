@@ -15,6 +15,10 @@ export interface CaptchaSimOptions {
   balance?: number;
   /** Default 'solve'. */
   mode?: CaptchaSimMode;
+  /** Share (0..1) of tasks the workers give up on (unsolvable) while solving; default 0. */
+  giveUpRate?: number;
+  /** Decides give-ups; default Math.random. */
+  random?: () => number;
   /** How 'down' shows: HTTP 503 (default), or connections closed without an answer. */
   downAs?: 'http-503' | 'reset';
   /** The next n tasks (counted from this setting) get a wrong answer, later ones the right one. */
@@ -109,6 +113,8 @@ export class CaptchaService {
       delayMs: 0,
       balance: 10,
       mode: 'solve',
+      giveUpRate: 0,
+      random: Math.random,
       downAs: 'http-503',
       answerFor: () => DEFAULT_SIM_ANSWER,
       now: Date.now,
@@ -164,8 +170,9 @@ export class CaptchaService {
     if (!request.image.ok) throw new ServiceRefusal(request.image.code);
     if (this.balance <= 0) throw new ServiceRefusal('ERROR_ZERO_BALANCE');
     if (this.settings.mode === 'no-slot') throw new ServiceRefusal('ERROR_NO_SLOT_AVAILABLE');
+    const givesUp = this.settings.giveUpRate > 0 && this.settings.random() < this.settings.giveUpRate;
     const right =
-      this.settings.mode === 'unsolvable'
+      this.settings.mode === 'unsolvable' || givesUp
         ? undefined
         : await this.settings.answerFor(request.image.bytes.toString('base64'));
     let answer = right;

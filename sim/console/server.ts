@@ -30,8 +30,10 @@ const DEFAULT_FAULTS: ConsoleSimFaults = {
   wrongAnswerRate: 0,
   expiredTokens: false,
   slowMs: 0,
+  pageLoadMs: 0,
   cookieBanner: false,
   interstitial: false,
+  interstitialRate: 0,
   layout: 'usual',
   promotionalMailFirst: false,
   closeLayout: 'typed-id',
@@ -161,6 +163,11 @@ export class ConsoleSim {
     };
   }
 
+  /** Page-load time added by `pageLoadMs` so far, in all. */
+  injectedPageWaitMs(): number {
+    return this.state.injectedPageWaitMs;
+  }
+
   /** Which id generation new sign-in sessions get ('random': a coin per session). */
   setGeneration(generation: Generation | 'random'): void {
     this.state.settings.generation = generation;
@@ -217,6 +224,22 @@ async function respond(state: SimState, request: Parameters<typeof readSimReques
   const site = siteOf(req.host, req.url.pathname);
   if (site === 'foreign') return htmlResponse(notFoundDocument(), { status: 404 });
   if (state.faults.slowMs > 0) await sleep(state.faults.slowMs);
+  const response = await siteResponse(state, req, site);
+  const pageLoadMs = state.faults.pageLoadMs;
+  const type = response.headers['content-type'];
+  if (pageLoadMs > 0 && typeof type === 'string' && type.startsWith('text/html')) {
+    // A page load's own time, as a slow network and AWS's page assembly would add it.
+    state.injectedPageWaitMs += pageLoadMs;
+    await sleep(pageLoadMs);
+  }
+  return response;
+}
+
+function siteResponse(
+  state: SimState,
+  req: Awaited<ReturnType<typeof readSimRequest>>,
+  site: ReturnType<typeof siteOf>,
+): SimResponse | Promise<SimResponse> {
   if (site === 'captcha') return handleCaptcha(state, req);
   if (site === 'captcha-image') return handleCaptchaImage(state, req);
   if (site === 'signin') return handleSignIn(state, req);

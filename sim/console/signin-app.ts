@@ -296,7 +296,9 @@ class SignInApp {
   private afterPassword(): SimResponse {
     const account = this.account();
     if (!account) return this.redirect('/signin');
-    if (this.state.faults.interstitial && !this.flow.interstitialPassed) {
+    // A share of sign-ins meet the unknown page: decided once per sign-in, at its first password.
+    this.flow.interstitialDue ??= this.state.settings.random() < this.state.faults.interstitialRate;
+    if ((this.state.faults.interstitial || this.flow.interstitialDue) && !this.flow.interstitialPassed) {
       this.flow.stage = 'interstitial';
       return this.redirect('/signin/interstitial');
     }

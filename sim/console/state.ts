@@ -37,6 +37,8 @@ export interface SignInFlow {
   pendingMfaKey?: string;
   mailedCode?: { code: string; expiresAt: number; used: boolean };
   interstitialPassed?: boolean;
+  /** Whether this sign-in meets the unknown page by `interstitialRate` (rolled once). */
+  interstitialDue?: boolean;
 }
 
 export type CaptchaPurpose = 'signin' | 'recovery' | 'identity';
@@ -138,6 +140,8 @@ export class SimState {
   readonly spokenCodes: SpokenCode[] = [];
   readonly textMessages: SentTextMessage[] = [];
   phoneNetwork: PhoneNetwork | undefined;
+  /** Page-load time the simulator added (`pageLoadMs`), in all. */
+  injectedPageWaitMs = 0;
   private readonly signingKey = randomBytes(32);
 
   constructor(

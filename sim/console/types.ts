@@ -110,10 +110,14 @@ export interface ConsoleSimFaults {
   expiredTokens: boolean;
   /** Delay of every response, in ms. */
   slowMs: number;
+  /** Delay of every page (HTML document) served, in ms: a page load's time. Counted in `injectedPageWaitMs`. */
+  pageLoadMs: number;
   /** A cookie banner covers the lower part of every page until accepted or declined. */
   cookieBanner: boolean;
   /** An unknown page ("Help us keep your account secure") after the right password. */
   interstitial: boolean;
+  /** Share (0..1) of sign-ins that meet that unknown page (decided once per sign-in), besides `interstitial`. */
+  interstitialRate: number;
   /** 'novel': random ids and another order of fields; labels, headings and button texts unchanged. */
   layout: 'usual' | 'novel';
   /** A promotional mail arrives just before each reset mail ('sometimes': half of the time). */

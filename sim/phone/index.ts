@@ -47,7 +47,7 @@ export function startPhoneSim(options: PhoneSimOptions): PhoneSim {
           ended: 'no-answer',
           lambdaCalls: 0,
         });
-        return { digits: '' };
+        return { digits: '', contactId };
       }
       const call = runCall({
         flow: options.contactFlow,
@@ -66,7 +66,7 @@ export function startPhoneSim(options: PhoneSimOptions): PhoneSim {
       try {
         const record = await call;
         calls.push(record);
-        return { digits: record.digits };
+        return { digits: record.digits, contactId };
       } finally {
         running.delete(call);
       }

@@ -5,7 +5,7 @@ import type { HeardKey } from './dtmf-decoder';
  */
 export interface PhoneNetwork {
   /** AWS calls `to` and, after its spoken instructions, listens for keypad tones; resolves with the digits it heard (decoded from the audio). */
-  call(to: string, options: { listenMs: number }): Promise<{ digits: string }>;
+  call(to: string, options: { listenMs: number }): Promise<{ digits: string; contactId?: string }>;
   /** AWS texts `to` from its own sender number. */
   sms(message: { to: string; from: string; body: string }): Promise<void>;
 }

@@ -97,7 +97,8 @@ export function listAnswer(teardowns: Teardown[], now: number, more: boolean): M
   }
   const lines = teardowns.map((t) => {
     const { n, m } = stepPosition(t);
-    return `• ${accountLabel(t)} — step ${n} of ${m}: ${STEPS[t.step].title} (${stepState(t)}), ${formatDuration(now - t.createdAt)}, by ${mention(t.requester)}`;
+    // The state goes between dots, not in parentheses: a wait's reason may hold some of its own.
+    return `• ${accountLabel(t)} — step ${n} of ${m}: ${STEPS[t.step].title} · ${stepState(t)} · ${formatDuration(now - t.createdAt)} · by ${mention(t.requester)}`;
   });
   // One block per teardown (at most 20 asked for), so a long name can never push another line out of a block.
   const blocks = [

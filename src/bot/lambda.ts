@@ -1,20 +1,15 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { loadConfig, loadLambdaWiring } from '../common/config';
 import { createLogger, type LambdaContext, withInvocationContext } from '../common/logger';
-import { startTracing, traced, traceInvocation } from '../common/tracing';
-import { awsDataPorts } from '../pipeline/adapters/aws-ports';
-import { lambdaHandOff } from '../pipeline/adapters/lambda-hand-off';
-import { LambdaNoticeForwarder } from '../pipeline/adapters/lambda-notice-forwarder';
+import { startTracing, traceInvocation } from '../common/tracing';
 import { secretsManagerReader } from '../slack/secrets';
 import { loadSlackSettings } from '../slack/settings';
+import { deployedBotRuntime } from './deployed-runtime';
 import {
   type BotLambdaHandler,
   createLambdaHandler,
   type HttpEvent,
   type HttpResult,
 } from './lambda-handler';
-import { createBotRuntime } from './runtime';
 
 // The composition root of the bot Lambda, once per container: a bad configuration fails the container's init,
 // not a request.
@@ -25,21 +20,7 @@ await startTracing('bot');
 
 async function build(): Promise<BotLambdaHandler> {
   const slack = await loadSlackSettings(process.env, secretsManagerReader());
-  const { lambda, dispatcher, timers } = lambdaHandOff(wiring, config.region);
-  const runtime = createBotRuntime({
-    config,
-    slack,
-    ports: awsDataPorts({
-      dynamodb: traced(new DynamoDBClient({ region: config.region })),
-      organizations: traced(new OrganizationsClient({ region: config.region })),
-      tableName: config.tableName,
-    }),
-    dispatcher,
-    timers,
-    // The pipeline function shows the bot's transitions in Slack, so answers to Slack never wait for pacing.
-    notifier: new LambdaNoticeForwarder(lambda, wiring.pipelineFunctionName),
-    logger,
-  });
+  const runtime = deployedBotRuntime({ config, wiring, slack, logger });
   return createLambdaHandler(runtime, slack.signingSecret);
 }
 

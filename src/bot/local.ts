@@ -1,11 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type BufferedIncomingMessage,
-  defaultBodyLimit,
-  HTTPReceiver,
-  SocketModeReceiver,
-} from '@slack/bolt';
+import { type BufferedIncomingMessage, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import { slackLogger } from '../slack/logger';
 import { createBotApp } from './app';
 import type { BotPorts } from './ports';
@@ -13,8 +8,12 @@ import { hasFreshSlackSignature } from './signature';
 
 export const EVENTS_PATH = '/slack/events';
 
-/** Largest request body taken from Slack: Bolt's own limit, far above any real command, click or submission. */
-export const MAX_EVENT_BODY_BYTES = defaultBodyLimit;
+/**
+ * Largest request body taken from Slack: 1 MiB, far above any real command, click or submission (kilobytes; a
+ * modal's whole view at most a few hundred), and below Bolt's own 4 MB, so that a larger body is refused here,
+ * before anything buffers it.
+ */
+export const MAX_EVENT_BODY_BYTES = 1024 * 1024;
 
 export interface LocalBotOptions extends BotPorts {
   /** 0 picks a free port. */

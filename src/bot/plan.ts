@@ -1,8 +1,8 @@
 import type { Strategy } from '../common/config';
 import { STEPS, STRATEGY_STEPS, type StepName } from '../pipeline/catalogue';
 
-/** What each step will do, in the words a dry run shows to the requester. */
-const WHAT_IT_DOES: Record<StepName, string> = {
+/** What each step will do, in the words a dry run shows to the requester; cleanup's depends on the strategy. */
+const WHAT_IT_DOES: Record<Exclude<StepName, 'cleanup'>, string> = {
   preflight:
     'checks the account exists, is ACTIVE, is not the management account, sits in an allowed OU and has no protect tag',
   approval: 'waits for an approver other than the requester to press Approve (Deny ends the teardown)',
@@ -19,7 +19,14 @@ const WHAT_IT_DOES: Record<StepName, string> = {
   'verify-phone': 'verifies the account phone number with a leased line',
   'remove-from-org': 'removes the account from the organization, which frees its slot at once',
   'close-as-root': 'closes the account from its own settings as root',
-  cleanup: 'deletes per-account secrets and sessions, releases the phone line and posts a summary',
+};
+
+/** The close strategy keeps nothing outside the teardown's record: no secrets, sessions or leased line. */
+const CLEANUP_DOES: Record<Strategy, string> = {
+  close: 'posts a summary with the time each step took',
+  remove:
+    'deletes the saved root session and any mailed link or code, releases the leased phone line, keeps the root ' +
+    'password and MFA key for the post-closure period (then deletes them) and posts a summary with the time each step took',
 };
 
 export interface PlannedStep {
@@ -32,6 +39,6 @@ export function planFor(strategy: Strategy): PlannedStep[] {
   return STRATEGY_STEPS[strategy].map((step) => ({
     step,
     title: STEPS[step].title,
-    does: WHAT_IT_DOES[step],
+    does: step === 'cleanup' ? CLEANUP_DOES[strategy] : WHAT_IT_DOES[step],
   }));
 }

@@ -35,6 +35,8 @@ export interface BotRuntimeDeps {
    * instead, so its answers to Slack never wait for pacing.
    */
   notifier?: Notifier;
+  /** Told of every transition besides the notifier (the local stack's clean-up of teardowns that end early). */
+  notifiers?: readonly Notifier[];
   /**
    * Steps this process runs itself. The bot Lambda runs none (it decides on signals by the catalogue's rules);
    * the local stack and tests run the pipeline in the same process and pass its handlers.
@@ -75,6 +77,7 @@ export function createBotRuntime(deps: BotRuntimeDeps): BotRuntime {
         // With the pipeline in this process every notice goes through this one queue: queued is in order.
         ordered: deps.handlers ? 'when-queued' : 'when-sent',
       }),
+    ...(deps.notifiers ?? []),
   );
   // (The pipeline Lambda builds the same notifier with createSlackNotifier.)
   const runner = new Runner({

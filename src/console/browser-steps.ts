@@ -115,7 +115,8 @@ function browserStep(
           return {
             type: 'await',
             signal: SIGNAL.human,
-            reason: `${error.message} Look at the page: Done if you finished this step by hand, Retry to run it again, Abort to stop.`,
+            // The prompt under it says what Done, Retry and Abort do.
+            reason: error.message,
             ...(screenshot ? { screenshot } : {}),
           };
         }

@@ -92,3 +92,68 @@ export async function buildOrganization(client: OrganizationsClient): Promise<De
     accounts,
   };
 }
+
+/** A sandbox account of the local demo: how long ago it joined and what the simulated AWS does on its phone check. */
+export interface LocalDemoAccount extends DemoAccount {
+  ageDays: number;
+  /** What AWS does to verify its phone: shows a PIN and calls, or texts a code. */
+  verification: 'pin' | 'code-sms';
+  protected: boolean;
+  note: string;
+}
+
+export interface LocalDemo {
+  org: DemoOrganization;
+  /** The dozen sandbox accounts, oldest first. */
+  sandboxes: LocalDemoAccount[];
+}
+
+/** Sandbox accounts the local demo adds to the shared demo organization, with their ages in days. */
+const MORE_SANDBOXES: ReadonlyArray<[name: string, ageDays: number]> = [
+  ['sandbox-hackathon-1', 45],
+  ['sandbox-hackathon-2', 30],
+  ['sandbox-ml-demo', 21],
+  ['sandbox-workshop-1', 12],
+  ['sandbox-workshop-2', 8],
+  ['sandbox-load-test', 5],
+  ['sandbox-new-joiner', 1],
+];
+
+/**
+ * The local stack's organization: the demo organization with a dozen sandbox accounts of varied age, one of them
+ * joined yesterday (too young to leave: AWS refuses removals for 4 days after joining) and one protected by tag.
+ * moto records every account as joined now; the ages are given to the simulated AWS, which enforces them.
+ */
+export async function buildLocalDemo(client: OrganizationsClient): Promise<LocalDemo> {
+  const org = await buildOrganization(client);
+  const { accounts, ous, rootId } = org;
+  const sandboxes: LocalDemoAccount[] = [
+    demo(accounts.sandbox1, 400, 'pin', 'tagged cost-center=sbx-42'),
+    demo(accounts.protectedSandbox, 300, 'pin', 'protected by its teardown:protect tag: refused', true),
+    demo(accounts.sandbox2, 200, 'code-sms'),
+    demo(accounts.teamA, 90, 'pin', 'in the nested OU Sandbox / Team A'),
+    demo(accounts.optOutSandbox, 60, 'code-sms', 'teardown:protect=false: not protected'),
+  ];
+  for (const [index, [name, ageDays]] of MORE_SANDBOXES.entries()) {
+    const account = await createAccount(client, ous.sandbox, rootId, name);
+    sandboxes.push(
+      demo(
+        account,
+        ageDays,
+        index % 2 === 0 ? 'pin' : 'code-sms',
+        ageDays < 4 ? 'joined yesterday: too young to leave its organization for 4 days' : '',
+      ),
+    );
+  }
+  return { org, sandboxes };
+}
+
+function demo(
+  account: DemoAccount,
+  ageDays: number,
+  verification: LocalDemoAccount['verification'],
+  note = '',
+  isProtected = false,
+): LocalDemoAccount {
+  return { ...account, ageDays, verification, protected: isProtected, note };
+}

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { NotWaitingError, TeardownError } from '../common/errors';
 import { annotateTeardown } from '../common/tracing';
+import { STEPS } from '../pipeline/catalogue';
 import type { Teardown, TeardownEvent } from '../pipeline/model';
 import type { IdempotencyKeys } from '../pipeline/ports/idempotency-keys';
 import type { SealedValues } from '../pipeline/ports/sealed-values';
@@ -84,7 +85,12 @@ export async function takeMail(deps: MailIntakeDeps, stored: StoredMail): Promis
 
   const signalName = mail.verdict === 'reset-link' ? SIGNAL.resetLink : SIGNAL.signInCode;
   const waiting = teardowns.filter((t) => t.stepStatus === 'waiting' && t.wait?.signal === signalName);
-  const asking = teardowns.filter((t) => t.step === ASKED_BY[signalName] && t.stepStatus !== 'waiting');
+  // The step that asked for the mail still runs, or the step that waits for it has not begun waiting yet.
+  const asking = teardowns.filter(
+    (t) =>
+      t.stepStatus !== 'waiting' &&
+      (t.step === ASKED_BY[signalName] || STEPS[t.step].waitsFor?.signal === signalName),
+  );
   if (waiting.length === 0 && asking.length > 0) {
     // AWS was quicker than the pipeline: the step that asked for this mail has not finished yet. Thrown (and so
     // delivered again by Lambda's retries) rather than lost.

@@ -217,7 +217,7 @@ export function applyOutcome(
         return waitingFor(current, now, actor, {
           signal: SIGNAL.human,
           until: deadlineOf(SIGNAL.human),
-          reason: `${outcome.reason}; went back to ${STEPS[outcome.step].title.toLowerCase()} ${times} times already`,
+          reason: `${outcome.reason.replace(/\.$/, '')}; went back to ${STEPS[outcome.step].title.toLowerCase()} ${times === 1 ? 'once' : `${times} times`} already`,
           ...(canGoBack ? { retryGoesBackTo: outcome.step } : {}),
         });
       }

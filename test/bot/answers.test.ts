@@ -31,6 +31,20 @@ describe('answers are valid Block Kit', () => {
   });
 });
 
+// Regression: the close plan said its cleanup "releases the phone line"; only the remove path leases one.
+describe('the dry-run plan', () => {
+  it("describes each strategy's cleanup as it happens, and the close plan no phone line", () => {
+    const close = json(dryRunAnswer({ summary, strategy: 'close', now: NOW }).blocks);
+    expect(close).toContain('5. *Clean up and summarise*: posts a summary with the time each step took');
+    expect(close).not.toMatch(/phone|line|secret|session/i);
+    const remove = json(dryRunAnswer({ summary, strategy: 'remove', now: NOW }).blocks);
+    expect(remove).toContain(
+      '12. *Clean up and summarise*: deletes the saved root session and any mailed link or code, releases the leased ' +
+        'phone line, keeps the root password and MFA key for the post-closure period (then deletes them)',
+    );
+  });
+});
+
 // Regression: refusals quoted account names, OU paths and tag values from AWS into mrkdwn unescaped.
 describe('error answers', () => {
   it('escape what comes from AWS, so a renamed account cannot mention the channel or fake a link', () => {

@@ -20,7 +20,8 @@ const STEP_REPLIES = [
   /^:white_check_mark: Step 3 of 5 · Close the account through Organizations — CloseAccount accepted/,
   /^:white_check_mark: Step 4 of 5 · Wait until the account is no longer active — state SUSPENDED/,
   /^:white_check_mark: Step 5 of 5 · Clean up and summarise — sandbox-alice closed through Organizations/,
-  /^:white_check_mark: \*Succeeded\* all 5 steps after .*: sandbox-alice closed through Organizations \(state SUSPENDED\); step times: preflight \d[\dhms ]*, approval \d[\dhms ]*, close-via-api \d[\dhms ]*, await-closed \d[\dhms ]*$/,
+  // The cleanup step's reply gives the outcome in detail; the ending does not say it again.
+  /^:white_check_mark: \*Succeeded\*: sandbox-alice \(`\d{12}`\) torn down in \d[\dhms ]*, all 5 steps done\.$/,
 ];
 
 describe('delete → approve → close (Lambda handler)', () => {
@@ -55,7 +56,7 @@ describe('delete → approve → close (Lambda handler)', () => {
       'close quota: 0 used, 250 left of 250',
       'sprint demo is over',
       '<@UREQUESTER1>',
-      'Waiting for an approver',
+      'Any approver but <@UREQUESTER1> can approve or deny until',
     ]) {
       expect(visible(waiting)).toContain(part);
     }
@@ -78,7 +79,9 @@ describe('delete → approve → close (Lambda handler)', () => {
     const final = h.sim.message(CHANNEL, waiting!.ts);
     expect(buttons(final)).toEqual([]);
     expect(visible(final)).toMatch(/Approved by <@UAPPROVER1> on <!date\^\d+\^/);
-    expect(visible(final)).toContain('*Succeeded* all 5 steps');
+    expect(visible(final)).toMatch(
+      /\*Succeeded\* all 5 steps after .*: sandbox-alice closed through Organizations \(state SUSPENDED\); step times: preflight \d/,
+    );
     expect(h.sim.callsTo('chat.update').length).toBeGreaterThan(0);
     expect(h.sim.calls.filter((c) => !c.ok)).toEqual([]);
     expect(h.sim.messages(CHANNEL)).toHaveLength(1);
@@ -96,8 +99,12 @@ describe('delete → approve → close (Lambda handler)', () => {
     expect(await accountState(id)).toBe('ACTIVE');
     const final = h.sim.message(CHANNEL, root.ts);
     expect(buttons(final)).toEqual([]);
-    expect(visible(final)).toMatch(/Denied by <@UAPPROVER2> on <!date/);
-    expect(h.sim.thread(CHANNEL, root.ts).at(-1)?.text).toMatch(/^:no_entry_sign: \*Denied\* at step 2 of 5/);
+    // Said once in the message, with who denied it; and once in the thread.
+    expect(JSON.stringify(final?.blocks).match(/denied/gi)).toHaveLength(1);
+    expect(visible(final)).toContain(':no_entry_sign: *Denied* by <@UAPPROVER2> at step 2 of 5');
+    expect(h.sim.thread(CHANNEL, root.ts).at(-1)?.text).toMatch(
+      /^:no_entry_sign: \*Denied\* by <@UAPPROVER2> at step 2 of 5 \(Wait for a second person to approve\) after \d[\dhms ]*$/,
+    );
   });
 });
 
@@ -119,9 +126,7 @@ describe('delete → approve → close (local HTTP receiver)', () => {
       s.thread(CHANNEL, root.ts).some((m) => m.text.includes('approved by <@UAPPROVER1>')),
     );
     await h.settle();
-    await h.sim.waitFor((s) =>
-      s.thread(CHANNEL, root.ts).some((m) => m.text.includes('*Succeeded* all 5 steps')),
-    );
+    await h.sim.waitFor((s) => s.thread(CHANNEL, root.ts).some((m) => m.text.includes('*Succeeded*: ')));
     expect(await accountState(id)).toBe('SUSPENDED');
     expect(buttons(h.sim.message(CHANNEL, root.ts))).toEqual([]);
   });

@@ -229,7 +229,7 @@ describe('unknown console page', () => {
     const finished = await h.teardown(id);
     expect(finished).toMatchObject({ status: 'succeeded', strategy: 'remove' });
     expect(h.sim.thread(CHANNEL, rootTs).at(-1)?.text).toMatch(
-      /^:white_check_mark: \*Succeeded\* all 12 steps/,
+      /^:white_check_mark: \*Succeeded\*: .+ torn down in \d[\dhms ]*, all 12 steps done\.$/,
     );
   });
 

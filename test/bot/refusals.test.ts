@@ -181,9 +181,7 @@ describe('status, list, cancel and help', () => {
     const ts = requestMessage(h.sim)!.ts;
     await h.command(`status ${id}`);
     const status = lastAnswer(h.sim, PEOPLE.requester);
-    expect(status).toContain(
-      'Step 2 of 5:* Wait for a second person to approve — waiting: waiting for an approver',
-    );
+    expect(status).toContain('Step 2 of 5:* Wait for a second person to approve — waiting for an approver ·');
     expect(status).toContain(`https://sim-workspace.slack.com/archives/${CHANNEL}/p${ts.replace('.', '')}`);
     await h.command('list', PEOPLE.approver);
     expect(lastAnswer(h.sim, PEOPLE.approver)).toContain(`Teardowns in progress (1)`);
@@ -226,7 +224,9 @@ describe('status, list, cancel and help', () => {
     expect(h.sim.responses.at(-1)).toMatchObject({ outcome: 'replaced' });
     const root = requestMessage(h.sim)!;
     expect(buttons(root)).toEqual([]);
-    expect(visible(root)).toContain('*Cancelled* at step 2 of 5');
+    expect(visible(root)).toContain(
+      `:octagonal_sign: *Cancelled* by <@${PEOPLE.requester}> at step 2 of 5 (Wait for a second person to approve)`,
+    );
     await h.command(`cancel ${id}`);
     expect(lastAnswer(h.sim, PEOPLE.requester)).toContain(
       `There is no teardown of \`${id}\` in progress to cancel.`,

@@ -3,16 +3,26 @@ import type { AddressInfo } from 'node:net';
 import vm from 'node:vm';
 import { crc32, deflateSync } from 'node:zlib';
 import type { BlockAction } from '@slack/bolt';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SlackSim } from '../../sim/slack';
 import {
+  type AccountsAnswer,
   contentType,
   createPlayground,
   escapeHtml,
+  type PlaygroundOptions,
   type PlaygroundState,
   playgroundScript,
   SCRIPT_GLOBAL,
 } from '../../src/local/playground/server';
+import {
+  DEFAULT_REALISM,
+  type LiveAccount,
+  type OutsideActivity,
+  REALISM_KNOBS,
+  type Realism,
+  realismControl,
+} from '../../src/local/realism';
 import { startBoltOnSim } from '../sim/slack/helpers';
 
 const C = 'C0PLAYGROUND';
@@ -181,9 +191,12 @@ async function state(user: string): Promise<PlaygroundState> {
   return (await res.json()) as PlaygroundState;
 }
 
-/** The browser script's pure renderers, run exactly as the page runs them (the bundle exports them). */
+/**
+ * The browser script's pure renderers, run exactly as the page runs them (the bundle exports them), with the
+ * one browser global they use besides the language's own.
+ */
 function clientApi() {
-  return vm.runInNewContext(`${script}\n;${SCRIPT_GLOBAL}`);
+  return vm.runInNewContext(`${script}\n;${SCRIPT_GLOBAL}`, { URL });
 }
 
 describe('the playground page', () => {
@@ -211,15 +224,18 @@ describe('the playground page', () => {
     expect(again.headers.get('content-security-policy')).not.toContain(nonce);
   });
 
-  it('escapes names, roles and accounts it renders on the server', async () => {
+  it('escapes the names and roles it renders on the server', async () => {
     const html = await (await fetch(`${base}/`)).text();
     expect(html).toContain('olive &lt;img src=x onerror=alert(1)&gt; &amp; co');
     expect(html).not.toContain('<img src=x');
-    expect(html).toContain('demo &lt;dev&gt;');
-    expect(html).toContain('data-account="111122223333"');
     // The boot JSON for the script cannot close its element either.
     const boot = /<script type="application\/json" id="boot"[^>]*>([^<]*)<\/script>/.exec(html)?.[1] ?? '';
     expect(JSON.parse(boot).users[2].name).toBe(OUTSIDER.name);
+    // A fixed account list and nothing else: the page has the accounts panel only.
+    expect(JSON.parse(boot).panels).toEqual({ accounts: true, activity: false, realism: false });
+    expect(html).toContain('id="accounts"');
+    expect(html).not.toContain('id="activity"');
+    expect(html).not.toContain('id="realism"');
     expect(escapeHtml(`<a href="x" onclick='y'>&\``)).toBe(
       '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;&#96;',
     );
@@ -457,6 +473,35 @@ describe('escaping', () => {
     expect(html).toContain('data-act="confirm-no">No</button>');
   });
 
+  it('shows a picture in a modal when it is a file of this workspace, and says why when it is not', () => {
+    const html: string = clientApi().renderModal(
+      {
+        viewId: 'V1',
+        hash: 'h',
+        callbackId: 'captcha_answer',
+        title: 'Solve the CAPTCHA',
+        submit: 'Send',
+        close: 'Cancel',
+        errors: {},
+        blocks: [
+          { type: 'image', slack_file: { id: 'F0CAPTCHA' }, alt_text: 'CAPTCHA' },
+          { type: 'image', image_url: 'https://elsewhere.example/x.png', alt_text: 'a remote <picture>' },
+          {
+            type: 'input',
+            block_id: 'captcha',
+            label: { type: 'plain_text', text: 'Characters in the picture' },
+            element: { type: 'plain_text_input', action_id: 'answer' },
+          },
+        ],
+      },
+      {},
+    );
+    expect(html).toContain('<img src="/playground/files/F0CAPTCHA" alt="CAPTCHA" loading="lazy">');
+    expect(html).toContain('a remote &lt;picture&gt;: not shown');
+    expect(html).not.toContain('elsewhere.example');
+    expect(html).toContain('data-block-id="captcha" data-action-id="answer" data-type="plain_text_input"');
+  });
+
   it('serves files as images only by their bytes', () => {
     const html = Buffer.from('<html><script>alert(1)</script>');
     expect(contentType({ bytes: PNG, filename: 'shot.txt' })).toMatchObject({
@@ -639,6 +684,7 @@ describe('the page script in a stand-in DOM', () => {
       localStorage: { getItem: () => null, setItem: () => {} },
       CSS: { escape: (s: string) => s },
       fetch: (path: string, init?: RequestInit) => fetch(`${base}${path}`, init),
+      URL,
       setTimeout: (fn: () => void, ms: number) => {
         if (ms === 700) {
           refresh = fn;
@@ -700,5 +746,372 @@ describe('the page script in a stand-in DOM', () => {
     await sim.waitFor((s) => s.messages(C).find((m) => m.text.endsWith('passed the check')));
     await poll();
     expect(el('modal-root').innerHTML).toBe('');
+  });
+});
+
+/** A playground over the same sim with the side panels fed by the given options; closed by the caller. */
+async function panelPlayground(
+  extra: Pick<PlaygroundOptions, 'accounts' | 'liveAccounts' | 'activity' | 'realism'>,
+  onRequest: () => void = () => {},
+): Promise<{ url: string; close(): Promise<void> }> {
+  const handler = createPlayground({
+    sim,
+    channel: { id: C, name: 'sandbox-requests' },
+    users: [REQUESTER],
+    ...extra,
+  });
+  const panelServer = createServer(async (req, res) => {
+    onRequest();
+    if (!(await handler(req, res))) res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => panelServer.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(panelServer.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => panelServer.close(() => resolve())),
+  };
+}
+
+async function getJson(url: string): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(url);
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+async function postJson(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+const MANAGEMENT: LiveAccount = {
+  id: '000000000001',
+  name: 'management',
+  note: 'the management account',
+  state: 'ACTIVE',
+  deletable: false,
+};
+
+describe('the demo accounts side list', () => {
+  it('serves a fixed list as it was given, and the page says nothing about what it cannot know', async () => {
+    const { json } = await getJson(`${base}/playground/accounts`);
+    expect(json).toEqual({
+      accounts: [{ id: '111122223333', name: 'demo <dev>', note: 'closes in seconds' }],
+      live: false,
+    });
+    const html: string = clientApi().renderAccounts(json);
+    expect(html).toContain('demo &lt;dev&gt;');
+    expect(html).toContain('data-account="111122223333"');
+    expect(html).not.toMatch(/can be torn down|would be refused/);
+  });
+
+  it('reads every account live on each request, so a closed one stops saying it can be torn down', async () => {
+    const sandbox: LiveAccount = {
+      id: '210987654321',
+      name: 'sandbox <one>',
+      note: 'Sandbox OU',
+      state: 'ACTIVE',
+      deletable: true,
+    };
+    const left: LiveAccount = {
+      id: '333344445555',
+      name: 'gone',
+      note: 'removed earlier',
+      state: 'REMOVED',
+      deletable: false,
+    };
+    let reads = 0;
+    let requests = 0;
+    /** Resolves once the server has received `count` requests in all. */
+    let requested: { count: number; resolve(): void } | undefined;
+    let gate: Promise<void> = Promise.resolve();
+    const panel = await panelPlayground(
+      {
+        liveAccounts: async () => {
+          reads++;
+          await gate;
+          return [MANAGEMENT, { ...sandbox }, left];
+        },
+      },
+      () => {
+        requests++;
+        if (requested && requests >= requested.count) requested.resolve();
+      },
+    );
+    try {
+      const html = await (await fetch(`${panel.url}/`)).text();
+      const boot = /<script type="application\/json" id="boot"[^>]*>([^<]*)<\/script>/.exec(html)?.[1] ?? '';
+      expect(JSON.parse(boot).panels).toEqual({ accounts: true, activity: false, realism: false });
+      // The example in the message box is never the management account (always refused).
+      expect(html).not.toContain(MANAGEMENT.id);
+
+      const before = (await getJson(`${panel.url}/playground/accounts`)).json as unknown as AccountsAnswer;
+      expect(before).toEqual({ accounts: [MANAGEMENT, sandbox, left], live: true });
+      const api = clientApi();
+      expect(api.exampleAccount(before)).toBe(sandbox.id);
+      const shown: string = api.renderAccounts(before);
+      expect(shown.match(/<li>/g)).toHaveLength(3);
+      expect(shown).toContain('sandbox &lt;one&gt;');
+      expect(itemOf(shown, sandbox.id)).toContain('ACTIVE');
+      expect(itemOf(shown, sandbox.id)).toContain('can be torn down');
+      expect(itemOf(shown, MANAGEMENT.id)).toContain('a request would be refused');
+      expect(itemOf(shown, left.id)).toContain('REMOVED — left the organization');
+
+      sandbox.state = 'SUSPENDED';
+      sandbox.deletable = false;
+      const after = (await getJson(`${panel.url}/playground/accounts`)).json as unknown as AccountsAnswer;
+      expect(api.exampleAccount(after)).toBeNull();
+      const closed: string = api.renderAccounts(after);
+      expect(itemOf(closed, sandbox.id)).toContain('SUSPENDED — closed');
+      expect(itemOf(closed, sandbox.id)).not.toContain('can be torn down');
+      expect(closed).not.toContain('can be torn down');
+
+      // Pages asking while a read of AWS is under way share it.
+      let open = () => {};
+      gate = new Promise((resolve) => {
+        open = resolve;
+      });
+      const readsBefore = reads;
+      const allThree = new Promise<void>((resolve) => {
+        requested = { count: requests + 3, resolve };
+      });
+      const answers = [1, 2, 3].map(() => getJson(`${panel.url}/playground/accounts`));
+      await allThree;
+      open();
+      for (const answer of await Promise.all(answers)) expect(answer.json).toEqual(after);
+      expect(reads - readsBefore).toBe(1);
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('answers 502 with the reason when the accounts cannot be read, and logs it', async () => {
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const panel = await panelPlayground({
+      liveAccounts: async () => {
+        throw new Error('moto is not answering');
+      },
+    });
+    try {
+      const { status, json } = await getJson(`${panel.url}/playground/accounts`);
+      expect(status).toBe(502);
+      expect(json.error).toBe('could not read the demo accounts: moto is not answering');
+      expect(logged).toHaveBeenCalledWith('playground: could not read the demo accounts', expect.any(Error));
+    } finally {
+      logged.mockRestore();
+      await panel.close();
+    }
+  });
+});
+
+/** The side list item that holds the account `id`. */
+function itemOf(html: string, id: string): string {
+  return html.split('<li>').find((item) => item.includes(`data-account="${id}"`)) ?? '';
+}
+
+describe('the outside world panel', () => {
+  const seen: OutsideActivity = {
+    calls: [
+      { at: Date.UTC(2025, 0, 1, 10, 0, 5), to: '+15550101', digits: '4821', ended: 'completed' },
+      { at: Date.UTC(2025, 0, 1, 10, 0, 1), to: '+15550102', digits: '', ended: 'no answer' },
+    ],
+    texts: [
+      { at: Date.UTC(2025, 0, 1, 10, 0, 3), to: '+15550103', from: 'AWS', body: 'Your code is <913552>' },
+    ],
+    mails: [
+      {
+        at: Date.UTC(2025, 0, 1, 10, 0, 2),
+        to: 'root@x.example',
+        subject: 'Password reset',
+        kind: 'reset link',
+      },
+      { at: Date.UTC(2025, 0, 1, 10, 0, 9), to: 'root@y.example', subject: 'Sign-in code', kind: 'code' },
+    ],
+  };
+
+  it('serves what the outside world saw, each kind newest first, and the page lists them all newest first', async () => {
+    const panel = await panelPlayground({ activity: () => seen });
+    try {
+      const { status, json } = await getJson(`${panel.url}/playground/activity`);
+      expect(status).toBe(200);
+      expect((json.calls as OutsideActivity['calls']).map((c) => c.to)).toEqual(['+15550101', '+15550102']);
+      expect((json.mails as OutsideActivity['mails']).map((m) => m.subject)).toEqual([
+        'Sign-in code',
+        'Password reset',
+      ]);
+      const html: string = clientApi().renderActivity(json);
+      const order = ['Sign-in code', '+15550101', '+15550103', 'Password reset', '+15550102'].map((text) =>
+        html.indexOf(text),
+      );
+      expect(order.every((at) => at >= 0)).toBe(true);
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      expect(html).toContain('AWS heard <code>4821</code>; completed');
+      expect(html).toContain('AWS heard no digits; no answer');
+      expect(html).toContain('“Your code is &lt;913552&gt;”');
+      expect(html).toContain('“Password reset”, reset link');
+      expect(html.match(/<li>/g)).toHaveLength(5);
+      expect(clientApi().renderActivity({ calls: [], texts: [], mails: [] })).toContain('Nothing yet');
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('is not there when the stack tells the playground nothing', async () => {
+    const { status, json } = await getJson(`${base}/playground/activity`);
+    expect(status).toBe(404);
+    expect(json.error).toMatch(/not told what the outside world saw/);
+  });
+});
+
+describe('the realism knobs', () => {
+  it('serves the values and knobs, applies a good change and refuses a bad one without changing anything', async () => {
+    const applied: Realism[] = [];
+    const panel = await panelPlayground({ realism: realismControl(DEFAULT_REALISM, (r) => applied.push(r)) });
+    try {
+      const html = await (await fetch(`${panel.url}/`)).text();
+      expect(html).toContain('id="realism"');
+      expect(html).not.toContain('id="activity"');
+      const start = await getJson(`${panel.url}/playground/realism`);
+      expect(start).toEqual({ status: 200, json: { values: DEFAULT_REALISM, knobs: REALISM_KNOBS } });
+
+      const changed = await postJson(`${panel.url}/playground/realism`, {
+        callMs: 30_000,
+        captchaGiveUpRate: '0.5',
+      });
+      expect(changed.status).toBe(200);
+      const values = { ...DEFAULT_REALISM, callMs: 30_000, captchaGiveUpRate: 0.5 };
+      expect(changed.json.values).toEqual(values);
+      expect(applied.at(-1)).toEqual(values);
+      const appliedBefore = applied.length;
+
+      const bad: Array<[unknown, RegExp]> = [
+        [{ mailDelayMs: 1000, callMs: -1 }, /^callMs must be a number from 0 to 120000 \(milliseconds\)$/],
+        [{ captchaGiveUpRate: 2 }, /^captchaGiveUpRate must be a number from 0 to 1$/],
+        [{ pageLoadMs: 'soon' }, /^pageLoadMs must be a number/],
+        [{ teaMs: 5 }, /^unknown knob 'teaMs'/],
+        ['{"callMs":', /not valid JSON/],
+      ];
+      for (const [body, error] of bad) {
+        const answer = await postJson(`${panel.url}/playground/realism`, body);
+        expect(answer.status, JSON.stringify(body)).toBe(400);
+        expect(String(answer.json.error)).toMatch(error);
+      }
+      expect((await getJson(`${panel.url}/playground/realism`)).json.values).toEqual(values);
+      expect(applied).toHaveLength(appliedBefore);
+
+      const other = await fetch(`${panel.url}/playground/realism`, { method: 'PUT', body: '{}' });
+      expect(other.status).toBe(405);
+      expect(other.headers.get('allow')).toBe('GET, POST');
+
+      // The page's form: one number field per knob, with the knob's range and its current value.
+      const form: string = clientApi().renderRealism(start.json);
+      expect(form.match(/<input type="number"/g)).toHaveLength(REALISM_KNOBS.length);
+      expect(form).toContain(
+        `data-knob="callMs" min="0" max="120000" step="1000" value="${DEFAULT_REALISM.callMs}"`,
+      );
+      expect(form).toContain('2captcha gives up (share)');
+    } finally {
+      await panel.close();
+    }
+  });
+
+  it('answers 404 where the stack has no knobs', async () => {
+    expect((await getJson(`${base}/playground/realism`)).status).toBe(404);
+    expect((await postJson(`${base}/playground/realism`, { callMs: 1 })).status).toBe(404);
+  });
+});
+
+describe('links in the bot messages', () => {
+  const PERMALINK = `https://sim-workspace.slack.com/archives/${C}/p1700000000123456`;
+
+  it('opens Slack permalinks and the thread link in the page; other links stay as they are', () => {
+    const { mrkdwn, renderTimeline } = clientApi();
+    expect(mrkdwn(`<${PERMALINK}|Open the thread>`, {})).toBe(
+      `<a href="#thread=1700000000.123456" data-act="open-thread" data-channel="${C}" ` +
+        'data-thread="1700000000.123456" data-reply="1700000000.123456" title="Opens the thread on this page">' +
+        'Open the thread</a>',
+    );
+    // A reply's permalink opens its parent's thread at the reply.
+    const reply = mrkdwn(`<${PERMALINK}?thread_ts=1699999999.000100&cid=${C}>`, {});
+    expect(reply).toContain('data-thread="1699999999.000100" data-reply="1700000000.123456"');
+    expect(reply).toContain('>Open the thread</a>');
+    expect(mrkdwn(`<https://slack.com/archives/${C}/p1700000000123456|x>`, {})).toContain(
+      'data-act="open-thread"',
+    );
+    expect(mrkdwn(`<https://app.slack.com/client/T0SIM/${C}/thread/${C}-1700000000.123456|x>`, {})).toContain(
+      'data-thread="1700000000.123456"',
+    );
+    expect(mrkdwn('<https://sim-workspace.slack.com/|our workspace>', {})).toContain(
+      'data-act="open-channel"',
+    );
+
+    const elsewhere = [
+      'https://console.aws.amazon.com/billing/home',
+      'https://api.slack.com/methods/chat.getPermalink',
+      'https://slack.com/help/articles/203950418',
+    ];
+    for (const url of elsewhere) {
+      expect(mrkdwn(`<${url}|there>`, {})).toBe(
+        `<a href="${url}" target="_blank" rel="noopener noreferrer">there</a>`,
+      );
+    }
+
+    // Wherever the bot puts a link (mrkdwn, rich text, a link button), none leads to the made-up workspace.
+    const html: string = renderTimeline(
+      {
+        command: '/sandbox',
+        names: {},
+        ephemerals: [],
+        messages: [
+          {
+            ts: '1700000000.123456',
+            user: 'B1',
+            userName: 'bot',
+            bot: true,
+            text: '',
+            files: [],
+            edited: false,
+            replies: [],
+            blocks: [
+              {
+                type: 'section',
+                text: { type: 'mrkdwn', text: `<${PERMALINK}|Open the thread> <${PERMALINK}>` },
+              },
+              {
+                type: 'rich_text',
+                elements: [{ type: 'rich_text_section', elements: [{ type: 'link', url: PERMALINK }] }],
+              },
+              {
+                type: 'actions',
+                elements: [{ type: 'button', text: { type: 'plain_text', text: 'Thread' }, url: PERMALINK }],
+              },
+              { type: 'section', text: { type: 'mrkdwn', text: `<${elsewhere[0]}|Billing>` } },
+            ],
+          },
+        ],
+      },
+      {},
+    );
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
+    expect(hrefs).toEqual([
+      '#thread=1700000000.123456',
+      '#thread=1700000000.123456',
+      '#thread=1700000000.123456',
+      '#thread=1700000000.123456',
+      elsewhere[0],
+    ]);
+    expect(html).toContain('class="bk-btn" href="#thread=1700000000.123456" data-act="open-thread"');
+    expect(html).not.toContain('sim-workspace');
+  });
+
+  it('leaves links that are not web or mail links as text', () => {
+    const { mrkdwn, slackTarget } = clientApi();
+    expect(mrkdwn('<javascript:alert(1)|x>', {})).toBe('&lt;javascript:alert(1)|x&gt;');
+    expect(slackTarget('https://evil.example/archives/C1/p1700000000123456')).toBeNull();
+    expect(slackTarget('https://slack.com.evil.example/archives/C1/p1700000000123456')).toBeNull();
   });
 });

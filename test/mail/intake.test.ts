@@ -183,6 +183,25 @@ it('has a mail that came while its reset was still being requested delivered aga
   expect(await teardown()).toEqual(running);
 });
 
+// Regression (found in the local stack): a mail that came after request-reset ended but before await-reset-mail
+// began waiting was dropped as "no teardown waits", and the teardown waited for a mail that had come.
+for (const stepStatus of ['pending', 'running'] as const) {
+  it(`has a mail that came while its waiting step was ${stepStatus}, not yet waiting, delivered again`, async () => {
+    await requestApprovedRemoval(h, ID);
+    const t = await teardown();
+    const between = { ...t, version: t.version + 1, step: 'await-reset-mail' as const, stepStatus };
+    delete between.wait;
+    await h.ports.teardowns.transition(t.version, between, {
+      ...h.notices.at(-1)!.event,
+      version: between.version,
+    });
+    await expect(takeMail(deps, await store('reset-multipart-qp.eml'))).rejects.toBeInstanceOf(
+      MailTooEarlyError,
+    );
+    expect(await teardown()).toEqual(between);
+  });
+}
+
 it('never takes the same message twice, even when its teardown waits again later', async () => {
   await requestApprovedRemoval(h, ID);
   const first = await store('reset-multipart-qp.eml');

@@ -592,6 +592,20 @@ describe('applyOutcome: back-to', () => {
     });
   });
 
+  // Regression: "went back … 1 times already", after a reason's own full stop (". ; went back").
+  it('says "once" for one earlier going back, after the reason without its full stop', () => {
+    const current = runningAt('remove-from-org', 'remove', { backSteps: { 'complete-signup': 1 } });
+    const { next } = apply(
+      current,
+      { type: 'back-to', step: 'complete-signup', reason: 'AWS refused the removal (card).', max: 1 },
+      'w',
+      T0,
+    );
+    expect(next.wait?.reason).toBe(
+      'AWS refused the removal (card); went back to complete the billing sign-up once already',
+    );
+  });
+
   it('never goes to a step outside the teardown’s strategy', () => {
     const { next } = apply(
       runningAt('await-closed', 'close'),

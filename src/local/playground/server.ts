@@ -15,16 +15,30 @@ import type {
   SlackSim,
 } from '../../../sim/slack';
 import { readBody } from '../../bot/local';
+import { type LiveAccount, type OutsideActivity, REALISM_KNOBS, type RealismControl } from '../realism';
 import { renderPage } from './page';
 import { playgroundScript } from './script';
-import type { Block, PlaygroundState, PlaygroundUser, StateFile, StateMessage, StateModal } from './state';
+import type {
+  AccountsAnswer,
+  Block,
+  PlaygroundState,
+  PlaygroundUser,
+  RealismAnswer,
+  StateFile,
+  StateMessage,
+  StateModal,
+} from './state';
 
 export { escapeHtml } from './html';
 export { playgroundScript, SCRIPT_GLOBAL } from './script';
 export type {
+  AccountsAnswer,
+  ActivityAnswer,
   Block,
   PlaygroundState,
   PlaygroundUser,
+  RealismAnswer,
+  SideAccount,
   StateEphemeral,
   StateFile,
   StateMessage,
@@ -43,8 +57,14 @@ export interface PlaygroundOptions {
   channel: { id: string; name: string };
   /** People one can act as, e.g. requester / approver / outsider. */
   users: PlaygroundUser[];
-  /** Demo AWS accounts to try (shown as a cheat sheet). */
+  /** Demo AWS accounts to try, as a fixed list (no state); `liveAccounts` wins when both are given. */
   accounts?: PlaygroundAccount[];
+  /** The demo accounts with their state read now, for the side list (`GET /playground/accounts`). */
+  liveAccounts?: () => Promise<LiveAccount[]>;
+  /** What the simulated outside world saw: calls, texts, mails (`GET /playground/activity`). */
+  activity?: () => OutsideActivity;
+  /** The simulators' realism knobs (`GET|POST /playground/realism`). */
+  realism?: RealismControl;
   /** Default '/sandbox'. */
   command?: string;
 }
@@ -57,6 +77,10 @@ const MAX_BODY_BYTES = 64 * 1024;
 const MAX_DISCARD_BYTES = 8 * 1024 * 1024;
 const FILE_PREFIX = '/playground/files/';
 const SLASH_COMMAND_ACK_MS = 3000;
+/** The side panel shows the latest of each kind; older ones are of no use in a compact list. */
+const ACTIVITY_LIMIT = 50;
+
+type Run = (req: IncomingMessage, url: URL) => Promise<Reply>;
 
 class BadRequest extends Error {
   constructor(
@@ -74,7 +98,21 @@ export function createPlayground(opts: PlaygroundOptions): PlaygroundHandler {
   if (!/^\/[\w-]+$/.test(command)) throw new Error(`playground: invalid slash command '${command}'`);
   if (opts.users.length === 0) throw new Error('playground: at least one user is needed');
   const users = new Map(opts.users.map((u) => [u.id, u]));
-  const accounts = opts.accounts ?? [];
+  const fixedAccounts = opts.accounts ?? [];
+  const { liveAccounts, activity, realism } = opts;
+  const panels = {
+    accounts: liveAccounts !== undefined || fixedAccounts.length > 0,
+    activity: activity !== undefined,
+    realism: realism !== undefined,
+  };
+  // Every open page polls the list; one AWS read at a time serves them all.
+  let readingAccounts: Promise<LiveAccount[]> | undefined;
+  const readLiveAccounts = (read: () => Promise<LiveAccount[]>) => {
+    readingAccounts ??= read().finally(() => {
+      readingAccounts = undefined;
+    });
+    return readingAccounts;
+  };
   // Built now rather than on the first page load; a build error is told at start (and again by '/').
   playgroundScript().catch((error: unknown) =>
     console.error('playground: the page script did not build', error),
@@ -147,33 +185,27 @@ export function createPlayground(opts: PlaygroundOptions): PlaygroundHandler {
     return { version, ...body };
   };
 
-  const routes: Record<
-    string,
-    { method: 'GET' | 'POST'; run: (req: IncomingMessage, url: URL) => Promise<Reply> }
-  > = {
+  const routes: Record<string, { GET?: Run; POST?: Run }> = {
     '/': {
-      method: 'GET',
-      run: async () => {
+      GET: async () => {
         const nonce = randomBytes(16).toString('base64');
         const script = await playgroundScript();
         return {
           status: 200,
           headers: { 'Content-Security-Policy': pageCsp(nonce), 'Content-Type': 'text/html; charset=utf-8' },
-          body: renderPage({ nonce, command, channel, users: [...users.values()], accounts, script }),
+          body: renderPage({ nonce, command, channel, users: [...users.values()], panels, script }),
         };
       },
     },
     '/playground/favicon.svg': {
-      method: 'GET',
-      run: async () => ({
+      GET: async () => ({
         status: 200,
         headers: { 'Content-Type': 'image/svg+xml', 'Content-Security-Policy': "default-src 'none'" },
         body: FAVICON,
       }),
     },
     '/playground/state': {
-      method: 'GET',
-      run: async (_req, url) => {
+      GET: async (_req, url) => {
         const id = url.searchParams.get('user');
         if (!id) throw new BadRequest("query parameter 'user' is required");
         const user = users.get(id);
@@ -181,9 +213,58 @@ export function createPlayground(opts: PlaygroundOptions): PlaygroundHandler {
         return json(200, stateFor(user));
       },
     },
+    '/playground/accounts': {
+      GET: async () => {
+        if (!liveAccounts) {
+          return json(200, { accounts: fixedAccounts, live: false } satisfies AccountsAnswer);
+        }
+        let accounts: LiveAccount[];
+        try {
+          accounts = await readLiveAccounts(liveAccounts);
+        } catch (error) {
+          console.error('playground: could not read the demo accounts', error);
+          throw new BadRequest(`could not read the demo accounts: ${errorText(error)}`, 502);
+        }
+        const answer: AccountsAnswer = {
+          accounts: accounts.map(({ id, name, note, state, deletable }) => ({
+            id,
+            name,
+            note,
+            state,
+            deletable,
+          })),
+          live: true,
+        };
+        return json(200, answer);
+      },
+    },
+    '/playground/activity': {
+      GET: async () => {
+        if (!activity) throw new BadRequest('this playground is not told what the outside world saw', 404);
+        const seen = activity();
+        return json(200, {
+          calls: newestFirst(seen.calls),
+          texts: newestFirst(seen.texts),
+          mails: newestFirst(seen.mails),
+        } satisfies OutsideActivity);
+      },
+    },
+    '/playground/realism': {
+      GET: async () => json(200, realismAnswer(requireRealism(realism).get())),
+      POST: async (req) => {
+        const control = requireRealism(realism);
+        const changes = await readJsonObject(req);
+        try {
+          return json(200, realismAnswer(control.set(changes)));
+        } catch (error) {
+          // The control checks every change before it applies any: a bad one leaves all knobs as they were.
+          if (error instanceof RangeError) throw new BadRequest(error.message);
+          throw error;
+        }
+      },
+    },
     '/playground/command': {
-      method: 'POST',
-      run: async (req) => {
+      POST: async (req) => {
         const body = await readJsonObject(req);
         const user = userFrom(body);
         const text = commandText(requireString(body, 'text', { allowEmpty: true, max: 4000 }), command);
@@ -209,8 +290,7 @@ export function createPlayground(opts: PlaygroundOptions): PlaygroundHandler {
       },
     },
     '/playground/action': {
-      method: 'POST',
-      run: async (req) => {
+      POST: async (req) => {
         const body = await readJsonObject(req);
         const user = userFrom(body);
         const messageTs = requireString(body, 'messageTs', { max: 64 });
@@ -236,8 +316,7 @@ export function createPlayground(opts: PlaygroundOptions): PlaygroundHandler {
       },
     },
     '/playground/view': {
-      method: 'POST',
-      run: async (req) => {
+      POST: async (req) => {
         const body = await readJsonObject(req);
         const user = userFrom(body);
         const viewId = requireString(body, 'viewId', { max: 64 });
@@ -260,8 +339,7 @@ export function createPlayground(opts: PlaygroundOptions): PlaygroundHandler {
       },
     },
     '/playground/close': {
-      method: 'POST',
-      run: async (req) => {
+      POST: async (req) => {
         const body = await readJsonObject(req);
         const user = userFrom(body);
         const viewId = requireString(body, 'viewId', { max: 64 });
@@ -301,13 +379,22 @@ export function createPlayground(opts: PlaygroundOptions): PlaygroundHandler {
     let reply: Reply;
     try {
       checkOrigin(req, path !== '/');
-      const route = routes[path];
+      const route = Object.hasOwn(routes, path) ? routes[path] : undefined;
       if (route) {
-        if (req.method !== route.method && !(route.method === 'GET' && req.method === 'HEAD')) {
-          reply = json(405, { error: `${req.method} not allowed on ${path}; use ${route.method}` });
-          reply.headers.Allow = route.method;
+        const run =
+          req.method === 'POST'
+            ? route.POST
+            : req.method === 'GET' || req.method === 'HEAD'
+              ? route.GET
+              : undefined;
+        if (run) {
+          reply = await run(req, url);
         } else {
-          reply = await route.run(req, url);
+          const allowed = Object.keys(route).join(', ');
+          reply = json(405, {
+            error: `${req.method} not allowed on ${path}; use ${allowed.replace(', ', ' or ')}`,
+          });
+          reply.headers.Allow = allowed;
         }
       } else if (path.startsWith(FILE_PREFIX) && path.length > FILE_PREFIX.length) {
         reply =
@@ -326,6 +413,23 @@ export function createPlayground(opts: PlaygroundOptions): PlaygroundHandler {
     send(req, res, reply);
     return true;
   };
+}
+
+function requireRealism(realism: RealismControl | undefined): RealismControl {
+  if (!realism) throw new BadRequest('this playground has no realism knobs', 404);
+  return realism;
+}
+
+function realismAnswer(values: RealismAnswer['values']): RealismAnswer {
+  return { values, knobs: REALISM_KNOBS };
+}
+
+function newestFirst<T extends { at: number }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => b.at - a.at).slice(0, ACTIVITY_LIMIT);
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 interface Reply {

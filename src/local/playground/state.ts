@@ -3,6 +3,9 @@
  * (`GET /playground/state`). The server builds these and the browser script reads them, so both sides are
  * checked against one description. Slack content in them is raw: the page escapes whatever it renders.
  */
+import type { LiveAccount, OutsideActivity, Realism, RealismKnob } from '../realism';
+
+export type { LiveAccount, OutsideActivity, Realism, RealismKnob };
 
 export interface PlaygroundUser {
   id: string;
@@ -20,7 +23,37 @@ export interface PageBoot {
   command: string;
   channel: PlaygroundChannel;
   users: PlaygroundUser[];
+  /** Which side panels the server feeds; a page without them (older boot data) shows none. */
+  panels?: { accounts: boolean; activity: boolean; realism: boolean };
 }
+
+/**
+ * An account in the side list. A fixed list (no `state`) cannot say whether a request would be accepted;
+ * a live one (read from AWS on each request) can.
+ */
+export interface SideAccount {
+  id: string;
+  name: string;
+  note: string;
+  state?: string;
+  deletable?: boolean;
+}
+
+/** `GET /playground/accounts`. */
+export interface AccountsAnswer {
+  accounts: SideAccount[];
+  /** Whether `state` and `deletable` were read just now. */
+  live: boolean;
+}
+
+/** `GET|POST /playground/realism`. */
+export interface RealismAnswer {
+  values: Realism;
+  knobs: readonly RealismKnob[];
+}
+
+/** `GET /playground/activity`: what the simulated outside world saw, each list newest first. */
+export type ActivityAnswer = OutsideActivity;
 
 /**
  * A Block Kit block as the bot sent it. Only `type` says what else it carries and nothing in it is

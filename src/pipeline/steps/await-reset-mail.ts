@@ -8,7 +8,7 @@ export const RESET_REQUESTS_AGAIN = 2;
 /** Waits for the mail Lambda to hand over the reset link of this account's root user. */
 export const awaitResetMailStep: StepHandler = {
   async run() {
-    return { type: 'await', signal: SIGNAL.resetLink, reason: 'waiting for the password reset mail' };
+    return { type: 'await', signal: SIGNAL.resetLink, reason: "waiting for AWS's mail to the root address" };
   },
 };
 

@@ -139,12 +139,14 @@ export function captchaModal(meta: CaptchaMeta): ModalView {
 export function humanPrompt(t: Teardown): MessageContent {
   const { n, m } = stepPosition(t);
   const value = encodeRef({ accountId: t.accountId, teardownId: t.teardownId, version: t.version });
-  const why = t.wait?.reason ? `: ${freeText(t.wait.reason)}` : '';
+  // Not only unknown pages ask: a wizard that refused the card, or a step that went back too often.
+  const reason = t.wait?.reason.trim() ?? '';
+  const why = reason ? `: ${freeText(reason)}${/[.!?]$/.test(reason) ? '' : '.'}` : '.';
   return {
     text: `Step ${n} of ${m} needs a person`,
     blocks: [
       section(
-        `:raising_hand: *Step ${n} of ${m} (${STEPS[t.step].title}) reached a page the bot does not know*${why}.\n` +
+        `:raising_hand: *Step ${n} of ${m} (${STEPS[t.step].title}) needs a person*${why}\n` +
           'An approver decides: *Done* if you did this step by hand, *Retry* to run it again, *Abort* to stop the teardown.',
       ),
       {

@@ -4,7 +4,7 @@ import { STEPS, STRATEGY_STEPS } from '../../pipeline/catalogue';
 import type { CloseQuota } from '../../pipeline/close-quota';
 import type { AccountSummary, Teardown, TeardownStatus } from '../../pipeline/model';
 import { accountAge } from '../../pipeline/preflight';
-import { SIGNAL } from '../../pipeline/signals';
+import { SIGNAL, SIGNAL_WORDS } from '../../pipeline/signals';
 import { ACTION, encodeRef } from '../ids';
 import {
   accountLabel,
@@ -39,7 +39,30 @@ const ENDED: Record<Exclude<TeardownStatus, 'active'>, { emoji: string; word: st
   expired: { emoji: ':hourglass:', word: 'Expired' },
 };
 
-/** The current step's state in a word or two: queued, running, waiting (for what). */
+/** The text outside parentheses: what a sentence says itself, not what it quotes or adds in passing. */
+function outsideParentheses(text: string): string {
+  let depth = 0;
+  let out = '';
+  for (const c of text) {
+    if (c === '(') depth++;
+    else if (c === ')') depth = Math.max(0, depth - 1);
+    else if (depth === 0) out += c;
+  }
+  return out;
+}
+
+/**
+ * A wait in words, saying "waiting" once: a reason that says so itself ("waiting for a free phone line") stands
+ * alone; any other is led by what the step waits for ("waiting for an answer from a person: …"), or by "waiting".
+ */
+export function waitState(wait: Teardown['wait']): string {
+  const lead = wait?.signal ? `waiting for ${SIGNAL_WORDS[wait.signal]}` : 'waiting';
+  if (!wait?.reason) return lead;
+  if (/\bwaiting\b/i.test(outsideParentheses(wait.reason))) return freeText(wait.reason);
+  return `${lead}: ${freeText(wait.reason)}`;
+}
+
+/** The current step's state in a few words: queued, running, or what it waits for. */
 export function stepState(t: Teardown): string {
   switch (t.stepStatus) {
     case 'pending':
@@ -47,23 +70,37 @@ export function stepState(t: Teardown): string {
     case 'running':
       return 'running';
     case 'waiting':
-      return t.wait ? `waiting: ${freeText(t.wait.reason)}` : 'waiting';
+      return waitState(t.wait);
     default:
       return t.stepStatus;
   }
 }
 
-/** The live status: step n of m, the step, its state, elapsed time and the last error, or how it ended. */
-export function statusText(t: Teardown, now: number): string {
+/**
+ * How an ended teardown ended, its status word once: an outcome that only repeats the word ("Denied by U1.",
+ * "Cancelled by U2.") gives its "by whom"; any other outcome follows the time.
+ */
+function endedText(t: Teardown, status: Exclude<TeardownStatus, 'active'>, now: number): string {
+  const { emoji, word } = ENDED[status];
   const elapsed = formatDuration((t.endedAt ?? now) - t.createdAt);
   const { n, m } = stepPosition(t);
-  if (t.status !== 'active') {
-    const { emoji, word } = ENDED[t.status];
-    const outcome = t.outcome ? `: ${withMentions(t.outcome, [t.requester, t.approver])}` : '';
-    const where =
-      t.status === 'succeeded' ? `all ${m} steps` : `at step ${n} of ${m} (${STEPS[t.step].title})`;
-    return `${emoji} *${word}* ${where} after ${elapsed}${outcome}`;
+  const where = status === 'succeeded' ? `all ${m} steps` : `at step ${n} of ${m} (${STEPS[t.step].title})`;
+  const outcome = t.outcome?.trim() ?? '';
+  const byWhom = /^(\w+) by (\S+?)\.?$/.exec(outcome);
+  if (byWhom?.[2] && byWhom[1]?.toLowerCase() === word.toLowerCase()) {
+    return `${emoji} *${word}* by ${mention(byWhom[2])} ${where} after ${elapsed}`;
   }
+  // Whoever the outcome names as its actor ("Aborted by U3.") shows as a mention, as requester and approver do.
+  const actors = [...outcome.matchAll(/\bby ([UW][A-Z0-9]+)\b/g)].map((match) => match[1]);
+  const told = outcome ? `: ${withMentions(outcome, [t.requester, t.approver, ...actors])}` : '';
+  return `${emoji} *${word}* ${where} after ${elapsed}${told}`;
+}
+
+/** The live status: step n of m, the step, its state, elapsed time and the last error, or how it ended. */
+export function statusText(t: Teardown, now: number): string {
+  if (t.status !== 'active') return endedText(t, t.status, now);
+  const elapsed = formatDuration(now - t.createdAt);
+  const { n, m } = stepPosition(t);
   const lines = [
     `:arrows_counterclockwise: *Step ${n} of ${m}:* ${STEPS[t.step].title} — ${stepState(t)} · ${elapsed} elapsed`,
   ];
@@ -96,15 +133,18 @@ export function summaryFields(
   return fields;
 }
 
+/**
+ * Who decided and when, or who may still decide. A denial or an expiry is the teardown's end: the status line
+ * says it, once.
+ */
 function decisionText(t: Teardown): string | undefined {
+  if (t.status === 'denied' || t.status === 'expired') return undefined;
   if (t.approver && t.decidedAt !== undefined) {
-    const verb = t.status === 'denied' ? ':no_entry_sign: Denied' : ':white_check_mark: Approved';
-    return `${verb} by ${mention(t.approver)} on ${slackDate(t.decidedAt)}`;
+    return `:white_check_mark: Approved by ${mention(t.approver)} on ${slackDate(t.decidedAt)}`;
   }
   if (t.step === 'approval' && t.stepStatus === 'waiting' && t.wait) {
-    return `:hourglass_flowing_sand: Waiting for an approver (not ${mention(t.requester)}) until ${slackDate(t.wait.until)}`;
+    return `:hourglass_flowing_sand: Any approver but ${mention(t.requester)} can approve or deny until ${slackDate(t.wait.until)}`;
   }
-  if (t.status === 'expired') return ':hourglass: Nobody decided in time.';
   return undefined;
 }
 

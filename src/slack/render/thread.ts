@@ -13,8 +13,15 @@ export function stepReply(t: Teardown, event: TeardownEvent, startedAt: number |
   return `:white_check_mark: Step ${n} of ${steps.length} · ${STEPS[event.step].title}${note}${took}`;
 }
 
+/**
+ * The thread's last reply. A success follows the cleanup step's reply, which already gives the outcome in detail
+ * (how the account was closed, each step's time): this one gives the verdict and the total time only.
+ */
 export function endedReply(t: Teardown, now: number): string {
-  return statusText(t, now);
+  if (t.status !== 'succeeded') return statusText(t, now);
+  const steps = STRATEGY_STEPS[t.strategy].length;
+  const total = formatDuration((t.endedAt ?? now) - t.createdAt);
+  return `:white_check_mark: *Succeeded*: ${accountLabel(t)} torn down in ${total}, all ${steps} steps done.`;
 }
 
 export function strategySwitchedReply(t: Teardown, event: TeardownEvent): string {

@@ -12,7 +12,8 @@ describe('await-reset-mail step', () => {
       {
         type: 'await',
         signal: 'reset-link',
-        reason: 'waiting for the password reset mail',
+        // Not the step's title again ("Wait for the password reset mail — waiting for the password reset mail").
+        reason: "waiting for AWS's mail to the root address",
       },
     );
     expect(STEPS['await-reset-mail'].waitsFor).toEqual({ signal: 'reset-link', deadline: 'mailMs' });

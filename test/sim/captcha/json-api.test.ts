@@ -137,6 +137,25 @@ describe('createTask and getTaskResult', () => {
     expect(sim?.tasks().map((t) => t.status)).toEqual(['unsolvable', 'unsolvable']);
   });
 
+  it('gives up on the share of tasks giveUpRate sets, after the solving time like any task', async () => {
+    let now = 1_000;
+    const coins = [0.1, 0.9];
+    await start({ giveUpRate: 0.5, delayMs: 5_000, now: () => now, random: () => coins.shift() ?? 0.9 });
+    const given = await createTask(pngPicture('readable'));
+    const solved = await createTask(pngPicture('readable'));
+    expect(await call('getTaskResult', { clientKey: KEY, taskId: given.taskId })).toMatchObject({
+      status: 'processing',
+    });
+    now += 5_000;
+    expect(await call('getTaskResult', { clientKey: KEY, taskId: given.taskId })).toMatchObject({
+      errorCode: 'ERROR_CAPTCHA_UNSOLVABLE',
+    });
+    expect(await call('getTaskResult', { clientKey: KEY, taskId: solved.taskId })).toMatchObject({
+      status: 'ready',
+      solution: { text: DEFAULT_SIM_ANSWER },
+    });
+  });
+
   it('gives the first n tasks a misreading, then the right answer', async () => {
     await start({ answerFor: () => 'Ab3dE9', wrongAnswers: 2 });
     const texts = [];

@@ -225,6 +225,21 @@ describe('after the right password', () => {
     expect(heading(next.body)).toBe('Console Home');
   });
 
+  it('meets the unknown page on the share of sign-ins interstitialRate sets, decided once per sign-in', async () => {
+    rootWith('straight-in');
+    sim.setFaults({ interstitialRate: 1 });
+    const browser = new TestBrowser(sim);
+    const page = await signIn(browser, sim, ROOT.email, ROOT.password);
+    expect(heading(page.body)).toBe('Help us keep your account secure');
+    // Past it once, the same sign-in goes on rather than rolling again.
+    const next = await browser.submit(`${SIGNIN}/signin/interstitial`, {});
+    expect(heading(next.body)).toBe('Console Home');
+
+    sim.setFaults({ interstitialRate: 0 });
+    const plain = await signIn(new TestBrowser(sim), sim, ROOT.email, ROOT.password);
+    expect(heading(plain.body)).toBe('Console Home');
+  });
+
   it('keeps the MFA pages readable by label in the novel layout', async () => {
     rootWith('mfa-register-forced');
     sim.setFaults({ layout: 'novel' });

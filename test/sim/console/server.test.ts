@@ -107,6 +107,26 @@ describe('console simulator server', () => {
     expect(labelTarget(after.body, 'Root user email address')).toBeDefined();
   });
 
+  it('adds the page-load time to pages only, and counts what it added', async () => {
+    sim.setFaults({ pageLoadMs: 150 });
+    try {
+      const before = sim.injectedPageWaitMs();
+      const browser = new TestBrowser(sim);
+      const started = Date.now();
+      const page = await browser.open(`${SIGNIN}/signin`);
+      expect(page.status).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+      expect(sim.injectedPageWaitMs() - before).toBe(150);
+      // Not a page: the APIs the pages call come at once and count nothing.
+      const counted = sim.injectedPageWaitMs();
+      const api = await browser.get('https://console.aws.amazon.com/billing/rest/v1.0/account');
+      expect(api.contentType).not.toMatch(/^text\/html/);
+      expect(sim.injectedPageWaitMs()).toBe(counted);
+    } finally {
+      sim.setFaults({ pageLoadMs: 0 });
+    }
+  });
+
   it('still answers every page when slowed down', async () => {
     sim.setFaults({ slowMs: 20 });
     sim.addAccount({ accountId: '111122223333', email: 'slow@example.com', password: 'Correct-Horse-9' });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateMessageBlocks } from '../../../sim/slack';
+import type { Teardown } from '../../../src/pipeline/model';
 import { ACTION, decodeRef } from '../../../src/slack/ids';
 import { requestMessage, statusText } from '../../../src/slack/render/request';
 import { json, NOW, teardown } from '../support/teardown-fixture';
@@ -81,8 +82,87 @@ describe('status', () => {
       approver: 'UAPPROVER1',
       outcome: 'Denied by UAPPROVER1.',
     });
-    expect(statusText(denied, NOW)).toContain(
-      '*Denied* at step 2 of 5 (Wait for a second person to approve) after 1m 30s: Denied by <@UAPPROVER1>.',
+    expect(statusText(denied, NOW)).toBe(
+      ':no_entry_sign: *Denied* by <@UAPPROVER1> at step 2 of 5 (Wait for a second person to approve) after 1m 30s',
     );
+  });
+
+  // Regression: the status read "waiting: waiting for an approver", "waiting: waiting for a free phone line".
+  it('says "waiting" once, whether or not the reason says it', () => {
+    const waitingFor = (wait: Teardown['wait'], step: Teardown['step'] = 'approval') =>
+      statusText(teardown({ strategy: 'remove', step, wait }), NOW);
+    expect(waitingFor({ signal: 'approval', until: NOW, reason: 'waiting for an approver' })).toBe(
+      ':arrows_counterclockwise: *Step 2 of 12:* Wait for a second person to approve — waiting for an approver · 1m 30s elapsed',
+    );
+    expect(
+      waitingFor(
+        { until: NOW, reason: 'waiting for a free phone line (number 2 in the queue)' },
+        'verify-phone',
+      ),
+    ).toContain('Verify the phone number — waiting for a free phone line (number 2 in the queue) · 1m 30s');
+    expect(waitingFor({ until: NOW, reason: 'account is ACTIVE; checking again' }, 'await-closed')).toContain(
+      'Wait until the account is no longer active — waiting: account is ACTIVE; checking again ·',
+    );
+    // A wait for a signal says for what when its reason does not.
+    expect(
+      waitingFor({ signal: 'human', until: NOW, reason: 'The billing sign-up wizard did not open.' }),
+    ).toContain('— waiting for an answer from a person: The billing sign-up wizard did not open. ·');
+    // "waiting" inside a parenthesis is what the reason quotes, not what the step does.
+    expect(
+      waitingFor({
+        signal: 'human',
+        until: NOW,
+        reason: 'Signing in again needs more than the password (AWS mailed a sign-in code; waiting for it).',
+      }),
+    ).toContain('— waiting for an answer from a person: Signing in again needs more');
+  });
+});
+
+// Regression: a denied request said "Denied" twice (the decision line and the status, or the status and its
+// outcome "Denied by …"); an expired one said three times that nobody decided.
+describe('an ended request', () => {
+  const blocksText = (t: Teardown) => json(requestMessage(t, { now: NOW }).blocks);
+
+  it('says once that it was denied, and by whom', () => {
+    const denied = teardown({
+      status: 'denied',
+      stepStatus: 'failed',
+      endedAt: NOW,
+      approver: 'UAPPROVER1',
+      decidedAt: NOW,
+      wait: undefined,
+      outcome: 'Denied by UAPPROVER1.',
+    });
+    const shown = blocksText(denied);
+    expect(shown.match(/denied/gi)).toHaveLength(1);
+    expect(shown).toContain(
+      ':no_entry_sign: *Denied* by <@UAPPROVER1> at step 2 of 5 (Wait for a second person to approve) after 1m 30s',
+    );
+  });
+
+  it('says once that nobody decided in time', () => {
+    const expired = teardown({
+      status: 'expired',
+      stepStatus: 'failed',
+      endedAt: NOW,
+      wait: undefined,
+      outcome: 'No one approved within 1d.',
+    });
+    const shown = blocksText(expired);
+    expect(shown.match(/expired|no one|nobody/gi)).toEqual(['Expired', 'No one']);
+  });
+
+  it('names who cancelled, with "Cancelled" once', () => {
+    const cancelled = teardown({
+      status: 'cancelled',
+      stepStatus: 'cancelled',
+      endedAt: NOW,
+      wait: undefined,
+      outcome: 'Cancelled by UREQUESTER1.',
+    });
+    expect(statusText(cancelled, NOW)).toBe(
+      ':octagonal_sign: *Cancelled* by <@UREQUESTER1> at step 2 of 5 (Wait for a second person to approve) after 1m 30s',
+    );
+    expect(blocksText(cancelled).match(/cancelled/gi)).toHaveLength(1);
   });
 });

@@ -16,7 +16,9 @@ import type {
   SectionBlock,
   SlackFileRef,
 } from './block-kit';
-import { emoji, nameOf, plainText, safeUrl, textObject } from './mrkdwn';
+import { emoji } from './emoji';
+import { bareLinkLabel, linkHtml, safeUrl } from './links';
+import { nameOf, plainText, textObject } from './mrkdwn';
 
 /** Where blocks are shown: the message they belong to (for clicks) and whether they can be clicked. */
 export interface BlockContext {
@@ -36,7 +38,7 @@ function imageSrc(imageUrl: unknown, slackFile: SlackFileRef | undefined): strin
 
 function imageTag(src: string | null, alt: string | undefined, title?: string): string {
   if (!src) {
-    return `<span class="bk-unsupported">image not shown (only files of this workspace load): ${escapeHtml(alt || title || 'image')}</span>`;
+    return `<span class="bk-unsupported">${escapeHtml(alt || title || 'An image')}: not shown, as the page loads only this workspace’s files</span>`;
   }
   return `<img src="${escapeHtml(src)}" alt="${escapeHtml(alt || '')}"${title ? ` title="${escapeHtml(title)}"` : ''} loading="lazy">`;
 }
@@ -49,9 +51,7 @@ function renderElement(el: BlockElement | undefined, block: Block, ctx: BlockCon
     const style = el.style === 'primary' ? ' primary' : el.style === 'danger' ? ' danger' : '';
     const label = plainText(el.text);
     const url = safeUrl(el.url);
-    if (url) {
-      return `<a class="bk-btn${style}" href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${label}</a>`;
-    }
+    if (url) return linkHtml(url, label, `bk-btn${style}`);
     return (
       `<button type="button" class="bk-btn${style}"${ctx.interactive ? '' : ' disabled'}` +
       ` data-act="block-action" data-ts="${escapeHtml(ctx.ts)}" data-action-id="${escapeHtml(el.action_id)}"` +
@@ -74,9 +74,7 @@ function richInline(el: RichTextInline | undefined, names: Names): string {
       break;
     case 'link': {
       const url = safeUrl(el.url);
-      html = url
-        ? `<a href="${escapeHtml(url)}" target="_blank" rel="noopener noreferrer">${escapeHtml(el.text || url)}</a>`
-        : escapeHtml(el.text || el.url);
+      html = url ? linkHtml(url, escapeHtml(el.text || bareLinkLabel(url))) : escapeHtml(el.text || el.url);
       break;
     }
     case 'user':

@@ -3,8 +3,13 @@ import type { Post } from './live';
 import type { Toasts } from './toasts';
 
 export interface Composer {
-  /** Puts an account id at the cursor, or starts `<command> delete <id>` in an empty box. */
+  /**
+   * Starts `<command> delete <id> ` in an empty box (or one holding only such a start), else puts the id at the
+   * cursor.
+   */
   insertAccount(id: string | null): void;
+  /** The example the empty box shows: a request for `id`, an account that can be torn down now. */
+  setExample(id: string | null): void;
 }
 
 export function createComposer(options: {
@@ -62,10 +67,20 @@ export function createComposer(options: {
     if (text) send(text);
   });
 
+  /** Whether the box is empty or holds nothing but an earlier `<command> delete <id>` start. */
+  const onlyAStart = () => {
+    const words = input.value.trim().split(/\s+/);
+    return (
+      input.value.trim() === '' ||
+      (words.length === 3 && words[0] === command && words[1] === 'delete' && /^\d{12}$/.test(words[2] ?? ''))
+    );
+  };
+
   return {
     insertAccount: (id) => {
-      if (input.value.trim() === '') {
-        input.value = `${command} delete ${id}`;
+      if (id === null) return;
+      if (onlyAStart()) {
+        input.value = `${command} delete ${id} `;
       } else {
         const start = input.selectionStart === null ? input.value.length : input.selectionStart;
         const end = input.selectionEnd === null ? start : input.selectionEnd;
@@ -73,6 +88,9 @@ export function createComposer(options: {
         input.value = `${before}${before && !/\s$/.test(before) ? ' ' : ''}${id}${input.value.slice(end)}`;
       }
       input.focus();
+    },
+    setExample: (id) => {
+      input.placeholder = `${command} delete ${id ?? '<account id>'}`;
     },
   };
 }

@@ -52,7 +52,7 @@ export function connect(options: {
         options.show(next);
       }
     } catch (error) {
-      status.textContent = `disconnected (${errorMessage(error)}), retrying\u2026`;
+      status.textContent = `Cannot reach the playground: ${errorMessage(error)}. Retrying\u2026`;
     } finally {
       clearTimeout(pollTimer);
       pollTimer = setTimeout(refresh, POLL_MS);

@@ -7,8 +7,11 @@ import { startPage } from './page';
 
 export { escapeHtml } from '../html';
 export { findAction } from './blocks';
+export { emoji } from './emoji';
+export { slackTarget } from './links';
 export { renderConfirm, renderModal } from './modal';
-export { mrkdwn } from './mrkdwn';
+export { mrkdwn, plainText } from './mrkdwn';
+export { accountStateText, exampleAccount, renderAccounts, renderActivity, renderRealism } from './panels';
 export { renderTimeline } from './timeline';
 
 // Only the page has the boot data; a test loading the bundle for its renderers starts nothing.

@@ -49,7 +49,7 @@ function renderInput(block: InputBlock, error: string | undefined): string {
       break;
     }
     default:
-      field = `<div class="bk-unsupported">${escapeHtml(el.type)} input (not supported by the playground)</div>`;
+      field = `<div class="bk-unsupported">The playground cannot show a ${escapeHtml(el.type)} input.</div>`;
   }
   return (
     `<div class="input-block${error ? ' has-error' : ''}" data-block="${escapeHtml(block.block_id)}">` +

@@ -4,6 +4,7 @@ import { findAction } from './blocks';
 import { createComposer } from './composer';
 import { createDialogs } from './dialogs';
 import { connect } from './live';
+import { startPanels } from './panels';
 import { renderTimeline, type TimelineUi } from './timeline';
 import { createToasts } from './toasts';
 
@@ -28,7 +29,14 @@ export function startPage(doc: Document): void {
   } catch {
     // Storage may be disabled.
   }
-  const fromHash = decodeURIComponent(location.hash.replace(/^#as=/, ''));
+  // `#as=<user>&thread=<ts>`: who to act as, and a thread to open once the channel is shown.
+  const fromLink: Record<string, string> = {};
+  for (const part of location.hash.replace(/^#/, '').split('&')) {
+    const [key = '', value = ''] = part.split('=', 2);
+    if (key) fromLink[key] = decodeURIComponent(value);
+  }
+  const fromHash = fromLink.as ?? '';
+  let threadToOpen = fromLink.thread ?? null;
   const ids = boot.users.map((u) => u.id);
   select.value = ids.includes(fromHash)
     ? fromHash
@@ -54,19 +62,81 @@ export function startPage(doc: Document): void {
     post: live.post,
     toasts,
   });
+  const panels = startPanels({ doc, boot, composer, post: live.post, toasts });
+
+  // Follow new messages while the person is at the bottom. That is decided when they scroll, not at each redraw:
+  // a screenshot that loads after a redraw makes the channel longer without anyone scrolling.
+  let following = true;
+  const toBottom = () => {
+    timeline.scrollTop = timeline.scrollHeight;
+  };
+  timeline.addEventListener('scroll', () => {
+    following = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 60;
+  });
+  timeline.addEventListener(
+    'load',
+    () => {
+      if (following) toBottom();
+    },
+    true, // image loads do not bubble
+  );
 
   function showState(next: PlaygroundState): void {
-    // Follow new messages only when the person is already at the bottom.
-    const atBottom = timeline.scrollHeight - timeline.scrollTop - timeline.clientHeight < 60;
     const first = state === null;
     state = next;
     timeline.innerHTML = renderTimeline(state, ui);
-    if (first || atBottom) timeline.scrollTop = timeline.scrollHeight;
+    if (first || following) toBottom();
     dialogs.show(state);
+    panels.nudge();
+    if (threadToOpen) {
+      openThread('', threadToOpen, threadToOpen);
+      threadToOpen = null;
+    }
   }
 
   const redrawTimeline = () => {
     if (state) timeline.innerHTML = renderTimeline(state, ui);
+  };
+
+  /**
+   * A Slack link to a message (a permalink, the bot's "Open the thread"): its thread opened and shown here, as
+   * Slack would open it, instead of a workspace that exists only on this machine.
+   */
+  const openThread = (channel: string, threadTs: string, ts: string) => {
+    if (channel && channel !== boot.channel.id) {
+      toasts.show(`That thread is in another channel; this page shows #${boot.channel.name} only.`, true);
+      return;
+    }
+    const messages = state?.messages ?? [];
+    const parent =
+      messages.find((m) => m.ts === threadTs) ??
+      messages.find((m) => m.ts === ts || m.replies.some((r) => r.ts === ts));
+    if (!parent) {
+      toasts.show(`That message is not in #${boot.channel.name}.`, true);
+      return;
+    }
+    if (ui.collapsed[parent.ts]) {
+      ui.collapsed[parent.ts] = false;
+      redrawTimeline();
+    }
+    const wanted = parent.replies.some((r) => r.ts === ts) ? ts : parent.ts;
+    const target = timeline.querySelector<HTMLElement>(
+      `.msg:not(.ephemeral)[data-ts="${CSS.escape(wanted)}"]`,
+    );
+    if (!target) return;
+    target.classList.remove('flash');
+    void target.offsetWidth; // restarts the highlight when the same link is clicked again
+    target.classList.add('flash');
+    target.scrollIntoView({ block: 'center' });
+  };
+
+  /** A link to the channel (or the workspace): this page is both. */
+  const openChannel = (channel: string) => {
+    if (channel && channel !== boot.channel.id) {
+      toasts.show(`That is another channel; this page shows #${boot.channel.name} only.`, true);
+      return;
+    }
+    toBottom();
   };
 
   /** A button in a message: asks its confirm question first, if it has one, then sends the click. */
@@ -105,6 +175,18 @@ export function startPage(doc: Document): void {
         break;
       case 'account':
         composer.insertAccount(target.getAttribute('data-account'));
+        break;
+      case 'open-thread':
+        event.preventDefault();
+        openThread(
+          target.getAttribute('data-channel') ?? '',
+          target.getAttribute('data-thread') ?? '',
+          target.getAttribute('data-reply') ?? '',
+        );
+        break;
+      case 'open-channel':
+        event.preventDefault();
+        openChannel(target.getAttribute('data-channel') ?? '');
         break;
       case 'modal-close':
         if (state?.modal) dialogs.close(state.modal);

@@ -1,0 +1,81 @@
+/**
+ * Who held which phone line when, and which PIN or code each holder put on it: recorded by watching the lease
+ * store the browser and phone workers share, so a benchmark can check that every call and text reached the
+ * teardown that held the line. PINs and codes stay in memory; only counts are printed.
+ */
+import type { PhoneLineLeases } from '../../src/pipeline/ports/phone-line-leases';
+
+export interface LineHold {
+  line: string;
+  accountId: string;
+  teardownId: string;
+  from: number;
+  /** When the holder released it (undefined: still held, or its lease ran out). */
+  until?: number;
+  pin?: string;
+  code?: string;
+}
+
+export interface LineLedger {
+  holds: LineHold[];
+  /** The hold of `line` at `at`, if any. */
+  holderAt(line: string, at: number): LineHold | undefined;
+  /** Gives the store its own methods back. */
+  restore(): void;
+}
+
+/** Watches `leases` (the very object the workers use) from now on. */
+export function watchLineLeases(leases: PhoneLineLeases): LineLedger {
+  const holds: LineHold[] = [];
+  const watched = ['lease', 'setPin', 'setCode', 'release'] as const;
+  const ownBefore = new Set(watched.filter((name) => Object.hasOwn(leases, name)));
+  const original = {
+    lease: leases.lease.bind(leases),
+    setPin: leases.setPin.bind(leases),
+    setCode: leases.setCode.bind(leases),
+    release: leases.release.bind(leases),
+  };
+  const current = (line: string, teardownId: string) =>
+    holds.findLast((h) => h.line === line && h.teardownId === teardownId && h.until === undefined);
+
+  leases.lease = async (pool, holder, now, ttlMs) => {
+    const lease = await original.lease(pool, holder, now, ttlMs);
+    if (lease && !current(lease.line, holder.teardownId)) {
+      holds.push({
+        line: lease.line,
+        accountId: holder.accountId,
+        teardownId: holder.teardownId,
+        from: lease.leasedAt,
+      });
+    }
+    return lease;
+  };
+  leases.setPin = async (line, holder, pin, now) => {
+    const stored = await original.setPin(line, holder, pin, now);
+    const hold = current(line, holder.teardownId);
+    if (stored && hold) hold.pin = pin;
+    return stored;
+  };
+  leases.setCode = async (line, holder, code, now) => {
+    const stored = await original.setCode(line, holder, code, now);
+    const hold = current(line, holder.teardownId);
+    if (stored && hold) hold.code = code;
+    return stored;
+  };
+  leases.release = async (line, holder) => {
+    await original.release(line, holder);
+    const hold = current(line, holder.teardownId);
+    if (hold) hold.until = Date.now();
+  };
+  return {
+    holds,
+    holderAt: (line, at) =>
+      holds.findLast((h) => h.line === line && h.from <= at && (h.until === undefined || h.until >= at)),
+    restore() {
+      for (const name of watched) {
+        if (ownBefore.has(name)) Object.assign(leases, { [name]: original[name] });
+        else delete (leases as Partial<PhoneLineLeases>)[name];
+      }
+    },
+  };
+}
