@@ -57,7 +57,7 @@ if (realAws) {
   console.log(
     [
       'sandbox-teardown is connected to your Slack workspace by Socket Mode; AWS is simulated (moto, sim/console).',
-      ...doors(stack.doorsUrl, stack.smtpPort),
+      ...doors(stack.doorsUrl, stack.smtpPort, stack.lines),
       `  try:          /sandbox delete ${exampleAccount(stack)} --remove sprint demo is over`,
       'Ctrl-C stops it.',
     ].join('\n'),
@@ -72,7 +72,7 @@ if (realAws) {
       `  playground:   ${stack.url}`,
       `  Slack events: ${stack.eventsUrl}`,
       `  signing secret: ${stack.signingSecretFromEnv ? 'SLACK_SIGNING_SECRET' : stack.signingSecret}`,
-      ...doors(stack.url, stack.smtpPort),
+      ...doors(stack.url, stack.smtpPort, stack.lines),
       `  people:       ${Object.values(LOCAL_PEOPLE)
         .map((p) => `${p.name} (${p.role})`)
         .join(', ')}`,
@@ -86,9 +86,10 @@ if (realAws) {
   );
 }
 
-function doors(base: string, smtpPort: number): string[] {
+function doors(base: string, smtpPort: number, lines: readonly string[]): string[] {
   return [
     `  mail door:    SMTP on 127.0.0.1:${smtpPort}`,
+    `  our lines:    ${lines.join(', ')}`,
     `  phone doors:  POST ${new URL('/local/phone/call', base)}  {"to"}  ·  POST ${new URL('/local/phone/sms', base)}  {"to","from","body"}`,
   ];
 }

@@ -6,9 +6,14 @@ import type { SimAccount } from './types';
 
 // An Organizations endpoint in front of moto: every call passes through unchanged, except the removal of an
 // account the simulator knows, which AWS refuses until the account could stand alone (what the sign-up wizard
-// does) and is old enough.
+// does) and is old enough; and the accounts' JoinedTimestamp, which is the simulator's (moto records every
+// account as joined when it was created).
 
 const REMOVE_TARGET = 'AWSOrganizationsV20161128.RemoveAccountFromOrganization';
+/** Answers that carry accounts, whose JoinedTimestamp the simulator gives. */
+const ACCOUNT_ANSWERS = new Set(
+  ['DescribeAccount', 'ListAccounts', 'ListAccountsForParent'].map((a) => `AWSOrganizationsV20161128.${a}`),
+);
 /** A created account must have been a member this long before it may leave. */
 export const REMOVAL_WAIT_MS = 4 * 24 * 60 * 60 * 1000;
 
@@ -84,13 +89,36 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(body);
 }
 
-/** Passes the request to the upstream as it came, and its answer back as it came. */
+/**
+ * The accounts of an answer with the simulator's JoinedTimestamp (epoch seconds, as AWS's JSON gives it), or
+ * undefined when it names no account the simulator knows (the answer then goes as it came).
+ */
+function withJoinedAt(state: SimState, answer: Record<string, unknown>): Record<string, unknown> | undefined {
+  let changed = false;
+  const rewrite = (account: unknown) => {
+    const entry = account as { Id?: unknown; JoinedTimestamp?: unknown } | null;
+    const known = typeof entry?.Id === 'string' ? state.accounts.get(entry.Id) : undefined;
+    if (entry && known) {
+      entry.JoinedTimestamp = known.joinedAt / 1000;
+      changed = true;
+    }
+  };
+  if (answer.Account) rewrite(answer.Account);
+  if (Array.isArray(answer.Accounts)) for (const account of answer.Accounts) rewrite(account);
+  return changed ? answer : undefined;
+}
+
+/**
+ * Passes the request to the upstream as it came, and its answer back as it came, or, with `edit`, a successful
+ * JSON answer changed by it.
+ */
 function passThrough(
   upstream: URL,
   req: IncomingMessage,
   body: Buffer,
   res: ServerResponse,
   onStatus?: (status: number) => void,
+  edit?: (answer: Record<string, unknown>) => Record<string, unknown> | undefined,
 ): void {
   const proxied = request(
     {
@@ -104,8 +132,21 @@ function passThrough(
     (answer) => {
       const status = answer.statusCode ?? 502;
       onStatus?.(status);
-      res.writeHead(status, answer.rawHeaders);
-      answer.pipe(res);
+      if (!edit || status !== 200) {
+        res.writeHead(status, answer.rawHeaders);
+        answer.pipe(res);
+        return;
+      }
+      void readBody(answer).then((raw) => {
+        let edited: Record<string, unknown> | undefined;
+        try {
+          edited = edit(JSON.parse(raw.toString('utf8')) as Record<string, unknown>);
+        } catch {
+          edited = undefined;
+        }
+        if (edited) sendJson(res, status, edited);
+        else res.writeHead(status, answer.rawHeaders).end(raw);
+      });
     },
   );
   proxied.on('error', (error) => {
@@ -129,7 +170,11 @@ export async function startOrganizationsFront(
   const upstreamUrl = new URL(upstream);
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const body = await readBody(req);
-    if (req.headers['x-amz-target'] !== REMOVE_TARGET) return passThrough(upstreamUrl, req, body, res);
+    const target = String(req.headers['x-amz-target'] ?? '');
+    if (ACCOUNT_ANSWERS.has(target)) {
+      return passThrough(upstreamUrl, req, body, res, undefined, (answer) => withJoinedAt(state, answer));
+    }
+    if (target !== REMOVE_TARGET) return passThrough(upstreamUrl, req, body, res);
     const accountId = accountIdOf(body);
     const account = accountId ? state.accounts.get(accountId) : undefined;
     // Accounts the simulator does not know are moto's business alone.

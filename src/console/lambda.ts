@@ -18,7 +18,7 @@ import { handleBrowserEvent } from './browser-events';
 import { browserStepHandlers } from './browser-steps';
 import { twoCaptchaSolverFromEnv } from './captcha/two-captcha';
 import { launchChromium, simulatorMode } from './chromium';
-import { loadConsoleSettings } from './settings';
+import { captchaSettingsOf, loadConsoleSettings } from './settings';
 
 // The composition root of the browser Lambda: one browser step per invocation, everything else wired here.
 
@@ -53,13 +53,7 @@ const handlers = browserStepHandlers({
     challenges: ports.captchaChallenges,
     // The browser keeps the CAPTCHA's page open while people answer: it posts the prompt itself.
     prompter: new SlackCaptchaPrompter({ outbox, logger }),
-    settings: {
-      solverAttempts: settings.solverAttempts,
-      solverTimeoutMs: settings.solverTimeoutMs,
-      humanWaitMs: settings.humanCaptchaWaitMs,
-      humanPollMs: settings.humanPollMs,
-      verdictTimeoutMs: settings.pageTimeoutMs,
-    },
+    settings: captchaSettingsOf(settings),
   },
   settings: { pageTimeoutMs: settings.pageTimeoutMs },
   stopBy: () => stopBy,

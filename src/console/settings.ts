@@ -76,3 +76,14 @@ export function loadConsoleSettings(env: Env = process.env): ConsoleSettings {
   read.done();
   return settings;
 }
+
+/** The CAPTCHA solving settings of the browser worker's flows, from its configuration. */
+export function captchaSettingsOf(settings: ConsoleSettings) {
+  return {
+    solverAttempts: settings.solverAttempts,
+    solverTimeoutMs: settings.solverTimeoutMs,
+    humanWaitMs: settings.humanCaptchaWaitMs,
+    humanPollMs: settings.humanPollMs,
+    verdictTimeoutMs: settings.pageTimeoutMs,
+  };
+}

@@ -141,7 +141,9 @@ export async function buildLocalDemo(client: OrganizationsClient): Promise<Local
         account,
         ageDays,
         index % 2 === 0 ? 'pin' : 'code-sms',
-        ageDays < 4 ? 'joined yesterday: too young to leave its organization for 4 days' : '',
+        ageDays < 4
+          ? 'too young to leave its organization: AWS refuses removals for 4 days after joining'
+          : '',
       ),
     );
   }

@@ -15,7 +15,18 @@ export async function readLiveAccounts(
   const organizations = new OrganizationsClient({ endpoint: motoEndpoint });
   const { org } = demo;
   const listed = [
-    ...demo.sandboxes.map((a) => ({ ...a, sandbox: !a.protected })),
+    ...demo.sandboxes.map((a) => ({
+      ...a,
+      sandbox: !a.protected,
+      // What the remove path will meet: its age (AWS's 4-day rule) and how AWS checks its phone.
+      note: [
+        a.note,
+        `joined ${a.ageDays === 1 ? 'a day' : `${a.ageDays} days`} ago`,
+        a.verification === 'pin' ? 'phone check: AWS calls, a PIN is keyed' : 'phone check: AWS texts a code',
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    })),
     { ...org.accounts.production, note: 'in the Production OU: refused', sandbox: false, ageDays: 0 },
     { ...org.accounts.payments, note: 'in Production / Payments: refused', sandbox: false, ageDays: 0 },
     {

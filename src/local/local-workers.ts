@@ -14,7 +14,7 @@ import {
 } from '../console/adapters/secrets-manager-session-store';
 import { browserStepHandlers } from '../console/browser-steps';
 import { TwoCaptchaSolver } from '../console/captcha/two-captcha';
-import type { ConsoleSettings } from '../console/settings';
+import { type ConsoleSettings, captchaSettingsOf } from '../console/settings';
 import { S3MailObjects } from '../mail/adapters/s3-mail-objects';
 import type { MailSettings } from '../mail/classify';
 import type { MailIntakeDeps } from '../mail/intake';
@@ -94,13 +94,7 @@ export function startLocalWorkers(deps: {
       }),
       challenges: ports.captchaChallenges,
       prompter: new SlackCaptchaPrompter({ outbox, logger }),
-      settings: {
-        solverAttempts: settings.solverAttempts,
-        solverTimeoutMs: settings.solverTimeoutMs,
-        humanWaitMs: settings.humanCaptchaWaitMs,
-        humanPollMs: settings.humanPollMs,
-        verdictTimeoutMs: settings.pageTimeoutMs,
-      },
+      settings: captchaSettingsOf(settings),
     },
     settings: { pageTimeoutMs: settings.pageTimeoutMs },
     cards: new SecretsManagerPaymentCards(deps.secrets, settings.paymentCardSecret),

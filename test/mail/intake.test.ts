@@ -162,34 +162,18 @@ it('drops a reset mail no teardown waits for, and changes nothing', async () => 
   expect(await teardown()).toEqual(before);
 });
 
-it('has a mail that came while its reset was still being requested delivered again', async () => {
-  await requestApprovedRemoval(h, ID);
-  // As the record looks while the browser worker still runs request-reset.
-  const t = await teardown();
-  const running = {
-    ...t,
-    version: t.version + 1,
-    step: 'request-reset' as const,
-    stepStatus: 'running' as const,
-  };
-  delete running.wait;
-  await h.ports.teardowns.transition(t.version, running, {
-    ...h.notices.at(-1)!.event,
-    version: running.version,
-  });
-  await expect(takeMail(deps, await store('reset-multipart-qp.eml'))).rejects.toBeInstanceOf(
-    MailTooEarlyError,
-  );
-  expect(await teardown()).toEqual(running);
-});
-
-// Regression (found in the local stack): a mail that came after request-reset ended but before await-reset-mail
-// began waiting was dropped as "no teardown waits", and the teardown waited for a mail that had come.
-for (const stepStatus of ['pending', 'running'] as const) {
-  it(`has a mail that came while its waiting step was ${stepStatus}, not yet waiting, delivered again`, async () => {
+// AWS can be quicker than the pipeline: while request-reset still runs, and (regression, found in the local stack:
+// such a mail was dropped as "no teardown waits") after it ended but before await-reset-mail began waiting.
+for (const [step, stepStatus] of [
+  ['request-reset', 'running'],
+  ['await-reset-mail', 'pending'],
+  ['await-reset-mail', 'running'],
+] as const) {
+  it(`has a mail that came while ${step} was ${stepStatus}, not yet waiting, delivered again`, async () => {
     await requestApprovedRemoval(h, ID);
+    // As the record looks at that moment.
     const t = await teardown();
-    const between = { ...t, version: t.version + 1, step: 'await-reset-mail' as const, stepStatus };
+    const between = { ...t, version: t.version + 1, step, stepStatus };
     delete between.wait;
     await h.ports.teardowns.transition(t.version, between, {
       ...h.notices.at(-1)!.event,

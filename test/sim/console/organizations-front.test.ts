@@ -110,6 +110,20 @@ describe('Organizations front', () => {
     });
   });
 
+  it('gives the simulator’s join time of the accounts it knows, in every answer that carries accounts', async () => {
+    const { id } = org.accounts.sandbox2;
+    await seedFromOrganizations(sim, direct);
+    const joinedAt = Math.floor(clock.now() / 1000) * 1000 - 400 * DAY;
+    sim.updateAccount(id, { joinedAt });
+    const { Account } = await front.send(new DescribeAccountCommand({ AccountId: id }));
+    expect(Account?.JoinedTimestamp?.getTime()).toBe(joinedAt);
+    const listed = await front.send(new ListAccountsCommand({}));
+    expect(listed.Accounts?.find((a) => a.Id === id)?.JoinedTimestamp?.getTime()).toBe(joinedAt);
+    // moto itself still says now: the simulated AWS is the one that knows the account's history.
+    const straight = await direct.send(new DescribeAccountCommand({ AccountId: id }));
+    expect(Date.now() - (straight.Account?.JoinedTimestamp?.getTime() ?? 0)).toBeLessThan(DAY);
+  });
+
   it('refuses removal for what is missing, in AWS’s order, then lets it through and marks the account removed', async () => {
     await seedFromOrganizations(sim, direct);
     const { id } = org.accounts.sandbox2;
