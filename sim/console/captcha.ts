@@ -21,6 +21,13 @@ function between(random: () => number, low: number, high: number): number {
 }
 
 /** An SVG of the answer: each character turned and moved a little, over noise lines and dots. */
+/** The seed of a challenge's picture (FNV-1a of its id): the same challenge is always drawn alike. */
+export function pictureSeed(challengeId: string): number {
+  let hash = 2166136261;
+  for (const char of challengeId) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619);
+  return hash >>> 0;
+}
+
 export function drawCaptchaSvg(answer: string, random: () => number): string {
   const parts: string[] = [];
   parts.push(`<rect width="${CAPTCHA_WIDTH}" height="${CAPTCHA_HEIGHT}" fill="#f4f1e8"/>`);

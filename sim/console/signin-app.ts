@@ -1,4 +1,10 @@
-import { challengeDocument, challengeGoneDocument, drawCaptchaSvg, solvedDocument } from './captcha';
+import {
+  challengeDocument,
+  challengeGoneDocument,
+  drawCaptchaSvg,
+  pictureSeed,
+  solvedDocument,
+} from './captcha';
 import { CAPTCHA_ORIGIN, CONSOLE_HOME_URL, isSignInTarget, SIGNIN_ORIGIN } from './hosts';
 import { notFoundDocument, PageIds } from './html';
 import {
@@ -486,13 +492,6 @@ function showChallenge(state: SimState, challenge: Challenge, wrongBefore: boole
 
 function replaceChallenge(state: SimState, old: Challenge): Challenge {
   return state.newChallenge(old.flowId, old.purpose, old.parentOrigin);
-}
-
-/** A number from the challenge id, so that one challenge always draws the same picture. */
-function pictureSeed(challengeId: string): number {
-  let hash = 2166136261;
-  for (const char of challengeId) hash = Math.imul(hash ^ char.charCodeAt(0), 16777619);
-  return hash >>> 0;
 }
 
 export function handleCaptcha(state: SimState, req: SimRequest): SimResponse {

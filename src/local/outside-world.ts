@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import nodemailer from 'nodemailer';
 import { type CaptchaSim, startCaptchaSim } from '../../sim/captcha';
 import { type ConsoleSim, type SimMail, startConsoleSim } from '../../sim/console';
+import { pictureReader } from '../../sim/console/picture-reader';
 import { type PhoneSim, startPhoneSim } from '../../sim/phone';
 import type { ContactFlowDocument } from '../../sim/phone/types';
 import type { OutsideActivity, Realism } from './realism';
@@ -46,10 +47,12 @@ export async function startOutsideWorld(options: {
     organizationsUpstream: options.organizationsUpstream,
     phoneListenMs: LISTEN_MS,
   });
+  const reader = pictureReader(consoleSim);
   const captcha = await startCaptchaSim({
     clientKey: captchaKey,
-    // The simulated workers read the picture as a person would: here, from the simulator's own record.
-    answerFor: () => consoleSim.latestCaptchaAnswer(),
+    // The simulated workers read each picture they are sent, as a person would: several teardowns may show a
+    // CAPTCHA at once, so "the one shown last" would often be another teardown's.
+    answerFor: (image) => reader.answerFor(image),
   });
   const phone = startPhoneSim({
     contactFlow: options.contactFlow,
