@@ -64,11 +64,13 @@ export async function startOutsideWorld(options: {
   consoleSim.setPhoneNetwork({
     sms: (message) => phone.network.sms(message),
     async call(to, callOptions) {
-      // The call lasts `callMs` in all: AWS's instructions and listening, of which our flow's part is played first.
+      // The call lasts `callMs` in all (AWS's instructions and listening), of which our flow's part is played
+      // first: the whole call is the outside world's time.
+      const callMs = realism?.callMs ?? 0;
       const started = Date.now();
       const heard = await phone.network.call(to, callOptions);
-      const rest = (realism?.callMs ?? 0) - (Date.now() - started);
-      injected.callMs += Math.max(0, rest);
+      injected.callMs += callMs;
+      const rest = callMs - (Date.now() - started);
       if (rest > 0) await sleep(rest);
       return heard;
     },
