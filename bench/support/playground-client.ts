@@ -5,10 +5,23 @@
 import type { PlaygroundState, StateMessage } from '../../src/local/playground/state';
 import { ACTION } from '../../src/slack/ids';
 
-export interface ApproveButton {
+/** A button on a message, as a click needs it. */
+export interface Button {
   messageTs: string;
   blockId: string;
+  actionId: string;
   value: string;
+}
+
+function buttonOn(message: StateMessage, actionId: string): Button | undefined {
+  for (const block of message.blocks) {
+    const elements = (block as { elements?: Array<{ action_id?: string; value?: string }> }).elements;
+    const button = elements?.find((e) => e.action_id === actionId);
+    if (button?.value && block.block_id) {
+      return { messageTs: message.ts, blockId: block.block_id, actionId, value: button.value };
+    }
+  }
+  return undefined;
 }
 
 /** The bot's answer as Slack saw it. */
@@ -34,27 +47,28 @@ export class PlaygroundClient {
     return this.post('/playground/command', { user, text });
   }
 
-  async click(user: string, button: ApproveButton): Promise<BotAnswer> {
+  async click(user: string, button: Button): Promise<BotAnswer> {
     return this.post('/playground/action', {
       user,
       messageTs: button.messageTs,
-      actionId: ACTION.approve,
+      actionId: button.actionId,
       value: button.value,
       blockId: button.blockId,
     });
   }
 
   /** The Approve button on the request message of `accountId`, once the channel shows it. */
-  static approveButton(state: PlaygroundState, accountId: string): ApproveButton | undefined {
-    for (const message of state.messages) {
-      if (!message.text.includes(`(${accountId})`)) continue;
-      for (const block of message.blocks) {
-        const elements = (block as { elements?: Array<{ action_id?: string; value?: string }> }).elements;
-        const approve = elements?.find((e) => e.action_id === ACTION.approve);
-        if (approve?.value && block.block_id) {
-          return { messageTs: message.ts, blockId: block.block_id, value: approve.value };
-        }
-      }
+  static approveButton(state: PlaygroundState, accountId: string): Button | undefined {
+    const request = PlaygroundClient.requestMessage(state, accountId);
+    return request ? buttonOn(request, ACTION.approve) : undefined;
+  }
+
+  /** The Retry button of the newest prompt for a person in the thread of `accountId`. */
+  static retryButton(state: PlaygroundState, accountId: string): Button | undefined {
+    const replies = PlaygroundClient.requestMessage(state, accountId)?.replies ?? [];
+    for (const reply of [...replies].reverse()) {
+      const button = buttonOn(reply, ACTION.retry);
+      if (button) return button;
     }
     return undefined;
   }
