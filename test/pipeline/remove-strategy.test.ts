@@ -162,7 +162,10 @@ describe('remove strategy on moto', () => {
     const { id } = h.org.accounts.sandbox1;
     await requestApproved(id);
     await mailArrives(id);
-    await expect.poll(async () => (await h.runner.get(id as never))?.step).toBe('remove-from-org');
+    // Polled up to 30 s: on a loaded 2-core machine these take seconds, not vitest's default 1 s.
+    await expect
+      .poll(async () => (await h.runner.get(id as never))?.step, { timeout: 30_000 })
+      .toBe('remove-from-org');
 
     // This worker's removal goes through, then it dies before it can save the outcome.
     const dying = h.anotherRunner({
@@ -174,7 +177,7 @@ describe('remove strategy on moto', () => {
       },
     });
     void dying.advance(id);
-    await expect.poll(() => isMember(id)).toBe(false);
+    await expect.poll(() => isMember(id), { timeout: 30_000 }).toBe(false);
     h.dispatcher.release();
 
     h.advanceClock(STEPS['remove-from-org'].leaseMs);
