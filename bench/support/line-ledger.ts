@@ -10,14 +10,27 @@ export interface LineHold {
   accountId: string;
   teardownId: string;
   from: number;
+  /** The lease's own stamp: the `now` its caller passed (retries after lost races keep it). */
+  leasedAt: number;
   /** When the holder released it (undefined: still held, or its lease ran out). */
   until?: number;
   pin?: string;
+  pinAt?: number;
   code?: string;
+  codeAt?: number;
+}
+
+/** A PIN or code the store refused (its writer did not hold the line then). */
+export interface RefusedWrite {
+  kind: 'pin' | 'code';
+  line: string;
+  accountId: string;
+  at: number;
 }
 
 export interface LineLedger {
   holds: LineHold[];
+  refused: RefusedWrite[];
   /** The hold of `line` at `at`, if any. */
   holderAt(line: string, at: number): LineHold | undefined;
   /** Gives the store its own methods back. */
@@ -27,6 +40,7 @@ export interface LineLedger {
 /** Watches `leases` (the very object the workers use) from now on. */
 export function watchLineLeases(leases: PhoneLineLeases): LineLedger {
   const holds: LineHold[] = [];
+  const refused: RefusedWrite[] = [];
   const watched = ['lease', 'setPin', 'setCode', 'release'] as const;
   const ownBefore = new Set(watched.filter((name) => Object.hasOwn(leases, name)));
   const original = {
@@ -45,7 +59,9 @@ export function watchLineLeases(leases: PhoneLineLeases): LineLedger {
         line: lease.line,
         accountId: holder.accountId,
         teardownId: holder.teardownId,
-        from: lease.leasedAt,
+        // When the grant was seen written (the caller's `now` may be seconds older under load).
+        from: Date.now(),
+        leasedAt: lease.leasedAt,
       });
     }
     return lease;
@@ -53,13 +69,15 @@ export function watchLineLeases(leases: PhoneLineLeases): LineLedger {
   leases.setPin = async (line, holder, pin, now) => {
     const stored = await original.setPin(line, holder, pin, now);
     const hold = current(line, holder.teardownId);
-    if (stored && hold) hold.pin = pin;
+    if (stored && hold) Object.assign(hold, { pin, pinAt: Date.now() });
+    if (!stored) refused.push({ kind: 'pin', line, accountId: holder.accountId, at: Date.now() });
     return stored;
   };
   leases.setCode = async (line, holder, code, now) => {
     const stored = await original.setCode(line, holder, code, now);
     const hold = current(line, holder.teardownId);
-    if (stored && hold) hold.code = code;
+    if (stored && hold) Object.assign(hold, { code, codeAt: Date.now() });
+    if (!stored) refused.push({ kind: 'code', line, accountId: holder.accountId, at: Date.now() });
     return stored;
   };
   leases.release = async (line, holder) => {
@@ -69,6 +87,7 @@ export function watchLineLeases(leases: PhoneLineLeases): LineLedger {
   };
   return {
     holds,
+    refused,
     holderAt: (line, at) =>
       holds.findLast((h) => h.line === line && h.from <= at && (h.until === undefined || h.until >= at)),
     restore() {
