@@ -1,4 +1,4 @@
-import { DescribeAccountCommand, OrganizationsClient } from '@aws-sdk/client-organizations';
+import { DescribeAccountCommand, type OrganizationsClient } from '@aws-sdk/client-organizations';
 import type { AccountId } from '../common/account-id';
 import type { DataPorts } from '../pipeline/ports/data-ports';
 import type { LocalDemo } from './demo-organization';
@@ -10,9 +10,9 @@ export async function readLiveAccounts(
   demo: LocalDemo,
   ports: DataPorts,
   world: OutsideWorld,
-  motoEndpoint: string,
+  /** moto's Organizations, straight (the account's own state, not the simulated AWS's view of it). */
+  organizations: OrganizationsClient,
 ): Promise<LiveAccount[]> {
-  const organizations = new OrganizationsClient({ endpoint: motoEndpoint });
   const { org } = demo;
   const listed = [
     ...demo.sandboxes.map((a) => ({

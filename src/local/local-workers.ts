@@ -173,7 +173,13 @@ export function startLocalWorkers(deps: {
       clearInterval(sweeper);
       timers.stop();
       await deps.chromium.stop();
-      await Promise.race([dispatcher.idle(), sleep(STOP_GRACE_MS)]);
+      const grace = new AbortController();
+      await Promise.race([
+        dispatcher.idle(),
+        sleep(STOP_GRACE_MS, undefined, { signal: grace.signal }),
+      ]).catch(() => undefined);
+      // A grace not used up keeps no timer running.
+      grace.abort();
     },
   };
 }

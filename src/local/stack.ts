@@ -5,6 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateSecretCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { seedFromOrganizations } from '../../sim/console';
 import { type SlackSim, startSlackSim } from '../../sim/slack';
 import { EVENTS_PATH, type LocalBot, MAX_EVENT_BODY_BYTES, readBody, startLocalBot } from '../bot/local';
 import type { BotRuntime } from '../bot/runtime';
@@ -249,7 +250,9 @@ async function startLocalSystem(
     });
     stops.push(() => world.stop());
     const realism = realismControl({ ...DEFAULT_REALISM, ...options.realism }, (r) => world.apply(r));
-    await seedSimulatedAws(world, demo, moto.endpoint);
+    // Straight to moto: what the simulated AWS is seeded from and the side list reads (not through its front).
+    const motoOrganizations = new OrganizationsClient({ endpoint: moto.endpoint });
+    await seedSimulatedAws(world, demo, motoOrganizations);
 
     // Slack: the simulator (the bot's signing secret from the environment when given), or a real workspace.
     const envSecret = env.SLACK_SIGNING_SECRET?.trim();
@@ -337,7 +340,7 @@ async function startLocalSystem(
       ...world.phoneActivity(),
       mails: mailDoor.mails(),
     });
-    const liveAccounts = () => readLiveAccounts(demo, ports, world, moto.endpoint);
+    const liveAccounts = () => readLiveAccounts(demo, ports, world, motoOrganizations);
     const playground = sim
       ? createPlayground({
           sim,
@@ -388,9 +391,12 @@ async function startLocalSystem(
 }
 
 /** The simulated AWS knows every account moto has, with the demo's ages and phone-verification ways. */
-async function seedSimulatedAws(world: OutsideWorld, demo: LocalDemo, motoEndpoint: string): Promise<void> {
-  const { seedFromOrganizations } = await import('../../sim/console');
-  await seedFromOrganizations(world.console, new OrganizationsClient({ endpoint: motoEndpoint }));
+async function seedSimulatedAws(
+  world: OutsideWorld,
+  demo: LocalDemo,
+  motoOrganizations: OrganizationsClient,
+): Promise<void> {
+  await seedFromOrganizations(world.console, motoOrganizations);
   for (const account of demo.sandboxes) {
     world.console.updateAccount(account.id, {
       joinedAt: Date.now() - account.ageDays * 86_400_000,

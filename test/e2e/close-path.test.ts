@@ -1,30 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AccountId } from '../../src/common/account-id';
-import { describeInOrganization, type E2eWorld, freeSandbox, startE2eWorld } from './support/e2e-stack';
+import { askAsAlice, describeInOrganization, e2eWorldPerFile, freeSandbox } from './support/e2e-stack';
 
 // The close strategy and the approval rules, as people at the playground page meet them: alice asks, bob
 // approves, the thread fills with the steps; asking people who may not approve to approve is refused on screen.
 
-let world: E2eWorld;
-
-beforeAll(async () => {
-  world = await startE2eWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = e2eWorldPerFile();
 
 describe('the close path through the playground', { timeout: 120_000 }, () => {
   it('closes the account alice asked for once bob approved it, step by step in the thread', async () => {
-    const { page, stack, organizations } = world;
+    const { page, stack, organizations } = world();
     const account = await freeSandbox(stack, 'pin');
     const before = await page.waitForAccount(account.id, (a) => a.deletable, 'deletable');
     expect(before.text).toContain('can be torn down');
 
-    await page.actAs('alice');
-    await page.send(`/sandbox delete ${account.id} sprint demo is over`);
-    const request = await page.waitForMessage(['Teardown request', account.id]);
+    const request = await askAsAlice(page, account.id, 'sprint demo is over');
     expect(await page.messageText(request)).toContain('sprint demo is over');
 
     await page.actAs('bob');
@@ -52,12 +42,10 @@ describe('the close path through the playground', { timeout: 120_000 }, () => {
 
 describe('approvals by the wrong person', { timeout: 60_000 }, () => {
   it("refuses alice's approval of her own request on screen, and the request keeps waiting", async () => {
-    const { page, stack, organizations } = world;
+    const { page, stack, organizations } = world();
     const account = await freeSandbox(stack);
 
-    await page.actAs('alice');
-    await page.send(`/sandbox delete ${account.id} load test finished`);
-    const request = await page.waitForMessage(['Teardown request', account.id]);
+    const request = await askAsAlice(page, account.id, 'load test finished');
     await page.clickAndConfirm(request, 'Approve');
 
     await page.waitForNotice('Only configured approvers may approve');
@@ -72,7 +60,7 @@ describe('approvals by the wrong person', { timeout: 60_000 }, () => {
   });
 
   it("refuses carol's approval of her own request: she may approve, but not what she asked for", async () => {
-    const { page, stack } = world;
+    const { page, stack } = world();
     const account = await freeSandbox(stack);
 
     await page.actAs('carol');
@@ -91,12 +79,10 @@ describe('approvals by the wrong person', { timeout: 60_000 }, () => {
 
 describe('the request message', { timeout: 60_000 }, () => {
   it('shows how long the account has been a member, as AWS has it', async () => {
-    const { page, stack } = world;
+    const { page, stack } = world();
     const account = await freeSandbox(stack);
 
-    await page.actAs('alice');
-    await page.send(`/sandbox delete ${account.id} quarterly clean-up`);
-    const request = await page.waitForMessage(['Teardown request', account.id]);
+    const request = await askAsAlice(page, account.id, 'quarterly clean-up');
     const shown = await page.messageText(request);
     // The demo gives each account an age the simulated AWS enforces (the 4-day wait before it may leave).
     expect(

@@ -1,6 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { LocalDemoAccount } from '../../src/local/demo-organization';
-import { describeInOrganization, type E2eWorld, freeSandbox, startE2eWorld } from './support/e2e-stack';
+import {
+  approveAsBob,
+  askAsAlice,
+  describeInOrganization,
+  e2eWorldPerFile,
+  freeSandbox,
+} from './support/e2e-stack';
 
 // When a machine cannot go on, the thread asks the people in it: a CAPTCHA 2captcha gave up on, answered in the
 // modal, and a console page the bot does not know, answered with Done. The knobs that make that happen are
@@ -9,30 +15,19 @@ import { describeInOrganization, type E2eWorld, freeSandbox, startE2eWorld } fro
 const GIVE_UP = '2captcha gives up (share)';
 const UNKNOWN_PAGE = 'unknown page after sign-in (share)';
 
-let world: E2eWorld;
-
-beforeAll(async () => {
-  world = await startE2eWorld();
-}, 60_000);
-
-afterAll(async () => {
-  await world?.stop();
-});
+const world = e2eWorldPerFile();
 
 /** alice asks for `--remove` of the account and bob approves it; returns the request's ts. */
 async function requestAndApprove(account: LocalDemoAccount): Promise<string> {
-  const { page } = world;
-  await page.actAs('alice');
-  await page.send(`/sandbox delete ${account.id} --remove workshop ended`);
-  const request = await page.waitForMessage(['Teardown request', account.id]);
-  await page.actAs('bob');
-  await page.clickAndConfirm(request, 'Approve');
+  const { page } = world();
+  const request = await askAsAlice(page, account.id, '--remove workshop ended');
+  await approveAsBob(page, request);
   return request;
 }
 
 describe('people answering in the thread', { timeout: 240_000 }, () => {
   it('takes the CAPTCHA bob reads and types into the modal, and the teardown goes on', async () => {
-    const { page, stack, organizations } = world;
+    const { page, stack, organizations } = world();
     await page.setKnob(GIVE_UP, 1);
     expect(stack.realism.get().captchaGiveUpRate).toBe(1);
     const account = await freeSandbox(stack, 'pin');
@@ -69,7 +64,7 @@ describe('people answering in the thread', { timeout: 240_000 }, () => {
   });
 
   it('goes on with the next step after bob answers an unknown page at sign-in with Done', async () => {
-    const { page, stack, organizations } = world;
+    const { page, stack, organizations } = world();
     await page.setKnob(UNKNOWN_PAGE, 1);
     const account = await freeSandbox(stack, 'code-sms');
     const request = await requestAndApprove(account);

@@ -1,7 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { crc32, deflateSync } from 'node:zlib';
-import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
+import type { Browser, ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/common/logger';
 import { createPlayground } from '../../src/local/playground/server';
@@ -16,6 +15,7 @@ import { SlackCaptchaPrompter } from '../../src/slack/captcha-prompter';
 import { createSlackOutbox } from '../../src/slack/outbox';
 import { type BotHarness, CHANNEL, createBotHarness, PEOPLE } from '../bot/support/bot-harness';
 import { requestMessage } from '../bot/support/slack-record';
+import { encodePng, launchTestChromium } from '../support/test-chromium';
 
 // The playground in real Chromium over the real bot: narrow and wide windows, the CAPTCHA modal, the thread
 // link, the side panels. Every request the page makes is recorded: none may leave this machine.
@@ -24,30 +24,9 @@ const RILEY = { id: PEOPLE.requester, name: 'riley', role: 'requester' };
 const ALEX = { id: PEOPLE.approver, name: 'alex', role: 'approver' };
 const CAPTCHA = { width: 150, height: 50, answer: 'x7Kq2', challengeId: 'ch-playground' };
 
-/** A real PNG of `width` x `height` in stripes, built here so its size is known. */
+/** A real PNG of `width` x `height` in stripes, so its size is known. */
 function stripedPng(width: number, height: number): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(width, 0);
-  header.writeUInt32BE(height, 4);
-  header.set([8, 0, 0, 0, 0], 8); // 8-bit greyscale
-  const rows = Buffer.alloc((width + 1) * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) rows[y * (width + 1) + 1 + x] = (x >> 3) % 2 ? 40 : 220;
-  }
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return encodePng(width, height, 1, (x) => [(x >> 3) % 2 ? 40 : 220]);
 }
 
 let h: BotHarness;
@@ -140,11 +119,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox'],
-  });
+  browser = await launchTestChromium();
 });
 
 afterAll(async () => {

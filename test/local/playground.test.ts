@@ -1,7 +1,6 @@
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import vm from 'node:vm';
-import { crc32, deflateSync } from 'node:zlib';
 import type { BlockAction } from '@slack/bolt';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SlackSim } from '../../sim/slack';
@@ -24,6 +23,7 @@ import {
   realismControl,
 } from '../../src/local/realism';
 import { startBoltOnSim } from '../sim/slack/helpers';
+import { encodePng } from '../support/test-chromium';
 
 const C = 'C0PLAYGROUND';
 const SECRET = 'playground-signing-secret';
@@ -31,29 +31,19 @@ const REQUESTER = { id: 'U0REQUEST', name: 'riley', role: 'requester' };
 const APPROVER = { id: 'U0APPROVE', name: 'alex', role: 'approver' };
 const OUTSIDER = { id: 'U0OUTSIDE', name: 'olive <img src=x onerror=alert(1)> & co', role: 'outsider' };
 
-/** A real 2x2 RGB PNG, built here so its bytes are known. */
-function makePng(): Buffer {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-    const out = Buffer.alloc(12 + data.length);
-    out.writeUInt32BE(data.length, 0);
-    body.copy(out, 4);
-    out.writeUInt32BE(crc32(body), 8 + data.length);
-    return out;
-  };
-  const header = Buffer.alloc(13);
-  header.writeUInt32BE(2, 0);
-  header.writeUInt32BE(2, 4);
-  header.set([8, 2, 0, 0, 0], 8);
-  const rows = Buffer.from([0, 255, 0, 0, 0, 255, 0, 0, 0, 0, 255, 255, 255, 255]);
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-const PNG = makePng();
+/** A real 2x2 RGB PNG (red, blue / black, white), so its bytes are known. */
+const PNG = encodePng(
+  2,
+  2,
+  3,
+  (x, y) =>
+    [
+      [255, 0, 0],
+      [0, 0, 255],
+      [0, 0, 0],
+      [255, 255, 255],
+    ][y * 2 + x] ?? [0, 0, 0],
+);
 
 let sim: SlackSim;
 let server: Server;

@@ -9,6 +9,7 @@ import {
   OrganizationsClient,
 } from '@aws-sdk/client-organizations';
 import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll } from 'vitest';
 import type { LocalDemoAccount } from '../../../src/local/demo-organization';
 import type { Realism } from '../../../src/local/realism';
 import { type LocalStack, startLocalStack } from '../../../src/local/stack';
@@ -59,6 +60,34 @@ export async function startE2eWorld(): Promise<E2eWorld> {
     await stack.stop();
     throw error;
   }
+}
+
+/** One world for the test file, started before its tests and stopped after them; call inside the tests. */
+export function e2eWorldPerFile(): () => E2eWorld {
+  let world: E2eWorld | undefined;
+  beforeAll(async () => {
+    world = await startE2eWorld();
+  }, 60_000);
+  afterAll(async () => {
+    await world?.stop();
+  });
+  return () => {
+    if (!world) throw new Error('the e2e world did not start');
+    return world;
+  };
+}
+
+/** alice types `/sandbox delete …` on the page; the request message's ts once it shows. */
+export async function askAsAlice(page: PlaygroundDriver, accountId: string, args: string): Promise<string> {
+  await page.actAs('alice');
+  await page.send(`/sandbox delete ${accountId} ${args}`);
+  return page.waitForMessage(['Teardown request', accountId]);
+}
+
+/** bob approves the request, confirming the dialog, as an approver other than the requester. */
+export async function approveAsBob(page: PlaygroundDriver, request: string): Promise<void> {
+  await page.actAs('bob');
+  await page.clickAndConfirm(request, 'Approve');
 }
 
 /** The account as moto's Organizations describes it, or 'gone' once it left the organization. */

@@ -7,10 +7,8 @@
  * The page redraws the channel from scratch whenever its state changes, so nothing here keeps element handles
  * across waits: each action finds its element again at the moment it acts.
  */
-import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
-
-/** Debian's Chromium, unless CHROMIUM_PATH names another. */
-const CHROMIUM = process.env.CHROMIUM_PATH?.trim() || '/usr/bin/chromium';
+import type { Browser, ElementHandle, Page } from 'puppeteer-core';
+import { launchTestChromium } from '../../support/test-chromium';
 
 /** Long enough for the page's 700 ms poll on a loaded 2-core machine. */
 const DEFAULT_WAIT_MS = 20_000;
@@ -21,12 +19,8 @@ export interface WaitOptions {
   timeoutMs?: number;
 }
 
-export async function launchBrowser(): Promise<Browser> {
-  return puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'],
-  });
+export function launchBrowser(): Promise<Browser> {
+  return launchTestChromium(['--disable-dev-shm-usage', '--disable-gpu']);
 }
 
 /** One account's entry in the side list, as the person reads it. */

@@ -1,20 +1,17 @@
 // The simulated 2captcha's reading of pictures: with several CAPTCHAs open at once (teardowns side by side), each
 // picture our browser sends is read as its own challenge, not as the one shown last.
-import puppeteer, { type Browser } from 'puppeteer-core';
+import type { Browser } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleSim, startConsoleSim } from '../../../sim/console';
 import { pictureReader } from '../../../sim/console/picture-reader';
+import { launchTestChromium } from '../../support/test-chromium';
 import { attribute, CAPTCHA, captchaFrameUrl, SIGNIN, TestBrowser } from './helpers';
 
 let sim: ConsoleSim;
 let browser: Browser;
 beforeAll(async () => {
   sim = await startConsoleSim({ captcha: 'always', generation: 'old', seed: 7 });
-  browser = await puppeteer.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox'],
-  });
+  browser = await launchTestChromium();
 });
 afterAll(async () => {
   await browser?.close();
