@@ -10,7 +10,7 @@
  *   (each shared page split between its sharers) is printed beside it. This process also serves the simulators,
  *   which a Lambda would not, so both figures lean high.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { AccountId } from '../src/common/account-id';
 import { browserStepHandlers } from '../src/console/browser-steps';
 import { launchChromium } from '../src/console/chromium';
@@ -24,6 +24,7 @@ import {
   stepContext,
   teardownAt,
 } from '../test/support/fakes';
+import { childrenOf } from './support/process-tree';
 import { percentile } from './support/stats';
 
 const RUNS = Number(process.env.BENCH_BROWSER_RUNS ?? 5);
@@ -33,24 +34,6 @@ const PEAK_RSS_GOAL_MB = 1500;
 
 const sorted = (values: number[]) => [...values].sort((a, b) => a - b);
 const ms = (values: number[], p: number) => percentile(sorted(values), p).toFixed(0);
-
-/** The direct children of `pid`, from each of its threads' children list (a thread forks them, not the process). */
-function childrenOf(pid: number): number[] {
-  try {
-    return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
-      try {
-        return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8')
-          .split(' ')
-          .filter(Boolean)
-          .map(Number);
-      } catch {
-        return []; // the thread ended meanwhile
-      }
-    });
-  } catch {
-    return []; // the process ended meanwhile
-  }
-}
 
 /** `root` and all its descendants, leaving out the subtrees of `excluded`. */
 function processTree(root: number, excluded: ReadonlySet<number>): number[] {

@@ -32,7 +32,7 @@ const CLOCK_TICKS_PER_SECOND = 100;
 const PARTS: readonly ProcessPart[] = ['node', 'moto', 'chromium', 'other'];
 
 /** The direct children of `pid`, from each of its threads' children list (a thread forks them, not the process). */
-function childrenOf(pid: number): number[] {
+export function childrenOf(pid: number): number[] {
   try {
     return readdirSync(`/proc/${pid}/task`).flatMap((tid) => {
       try {
