@@ -66,6 +66,11 @@ export async function removePathWorld(
      * seen in the calls, not left to timing.
      */
     callsTogether?: number;
+    /**
+     * Hold each call and text until this says yes (looked at every 100 ms, at most 30 s): whether a teardown waited
+     * for a busy line is then caused by the test, not left to timing.
+     */
+    holdLineUntil?: () => Promise<boolean>;
   } = {},
 ): Promise<RemovePathWorld> {
   const moto = process.env.AWS_ENDPOINT_URL ?? '';
@@ -150,9 +155,19 @@ export async function removePathWorld(
   const callLog: RemovePathWorld['callLog'] = [];
   let inProgress = 0;
   const arrivals: Array<() => void> = [];
+  const heldLine = async () => {
+    const until = options.holdLineUntil;
+    if (!until) return;
+    for (const giveUpAt = Date.now() + 30_000; Date.now() < giveUpAt && !(await until()); )
+      await new Promise((resolve) => setTimeout(resolve, 100));
+  };
   rig.sim.setPhoneNetwork({
-    sms: (message) => phone.network.sms(message),
+    async sms(message) {
+      await heldLine();
+      return phone.network.sms(message);
+    },
     async call(to, callOptions) {
+      await heldLine();
       const entry = { to, start: Date.now(), end: Number.POSITIVE_INFINITY };
       callLog.push(entry);
       inProgress++;
