@@ -12,7 +12,7 @@ import type { FlowContext, FlowSettings } from './flows/flow-context';
 import { requestReset } from './flows/request-reset';
 import { setPassword } from './flows/set-password';
 import { signIn } from './flows/sign-in';
-import { type PhoneVerificationDeps, verifyPhone } from './flows/verify-phone';
+import { type PhoneVerificationDeps, stillWaitingForLine, verifyPhone } from './flows/verify-phone';
 import type { Artifacts, PaymentCards, RootCredentials, SessionStore } from './ports';
 
 /** What the browser worker's steps use; the Lambda builds them once per container. */
@@ -52,7 +52,11 @@ export function browserStepHandlers(ports: BrowserStepPorts): Partial<Record<Ste
       ports,
       'verify-phone',
       (session, flow) => verifyPhone(session, flow, { ...ports.phone, cards: ports.cards }),
-      { restoreSession: true },
+      // A teardown far back in the line queue looks again without starting Chromium.
+      {
+        restoreSession: true,
+        before: (ctx) => stillWaitingForLine({ teardown: ctx.teardown, now: () => Date.now() }, ports.phone),
+      },
     ),
     'close-as-root': browserStep(ports, 'close-as-root', closeAsRoot, { restoreSession: true }),
   };
@@ -67,10 +71,12 @@ function browserStep(
   ports: BrowserStepPorts,
   step: StepName,
   flow: Flow,
-  options: { restoreSession: boolean },
+  options: { restoreSession: boolean; before?: (ctx: StepContext) => Promise<StepOutcome | undefined> },
 ): StepHandler {
   return {
     async run(ctx: StepContext): Promise<StepOutcome> {
+      const early = await options.before?.(ctx);
+      if (early) return early;
       const { teardown, logger } = ctx;
       const email = teardown.summary?.email;
       if (!email) throw new TeardownError('STEP_FAILED', 'The account summary has no root email address.');

@@ -277,6 +277,13 @@ export class MemoryPhoneLineLeases implements PhoneLineLeases {
   async position(holder: LineHolder, now: number) {
     return queuePosition(this.queue, holder, now);
   }
+  async place(pool: readonly string[], holder: LineHolder, now: number, ttlMs: number) {
+    const stored = pool.flatMap((line) => this.leases.get(line) ?? []);
+    const decision = decideLease(pool, stored, this.queue, holder, now, ttlMs);
+    if (decision.kind !== 'queued') return 0;
+    this.queue = decision.queue;
+    return queuePosition(this.queue, holder, now) ?? 0;
+  }
   async leaveQueue(holder: LineHolder) {
     this.queue = this.queue.filter((waiter) => waiter.teardownId !== holder.teardownId);
   }

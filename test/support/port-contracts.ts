@@ -341,6 +341,27 @@ export function describePhoneLineLeases(name: string, make: () => Promise<PhoneL
       expect((await leases.lease(ONE_LINE, C, T + 20 * MINUTE, 10 * MINUTE))?.teardownId).toBe(C.teardownId);
     });
 
+    it('tells a teardown its place without giving it a line: 0 while a line would be its, else it queues', async () => {
+      expect(await leases.place(ONE_LINE, A, T, HOUR)).toBe(0);
+      // Looking took nothing: the line is still free, for anyone.
+      expect(await leases.holderOf('+15550100', T)).toBeUndefined();
+      expect(await leases.position(A, T)).toBeUndefined();
+      await leases.lease(ONE_LINE, B, T, HOUR);
+      expect(await leases.place(ONE_LINE, A, T, HOUR)).toBe(1);
+      expect(await leases.place(ONE_LINE, C, T, HOUR)).toBe(2);
+      // Looking again keeps the place; a holder is at the front of its own line.
+      expect(await leases.place(ONE_LINE, A, T + 50 * MINUTE, HOUR)).toBe(1);
+      expect(await leases.place(ONE_LINE, B, T, HOUR)).toBe(0);
+      // C stopped looking and its place lapsed; A's was kept by its look.
+      expect(await leases.position(C, T + 61 * MINUTE)).toBeUndefined();
+      expect(await leases.position(A, T + 61 * MINUTE)).toBe(1);
+      // The freed line is owed to A: C, coming back, queues behind it, and A's lease takes it.
+      await leases.release('+15550100', B);
+      expect(await leases.place(ONE_LINE, C, T + 62 * MINUTE, HOUR)).toBe(2);
+      expect(await leases.place(ONE_LINE, A, T + 62 * MINUTE, HOUR)).toBe(0);
+      expect((await leases.lease(ONE_LINE, A, T + 62 * MINUTE, HOUR))?.teardownId).toBe(A.teardownId);
+    });
+
     it('lets a teardown that ended while waiting leave the queue, and the next one moves up', async () => {
       await leases.lease(ONE_LINE, A, T, HOUR);
       await leases.lease(ONE_LINE, B, T, HOUR);

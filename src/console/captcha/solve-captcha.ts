@@ -71,9 +71,15 @@ const ANSWER_LENGTH = { minLength: 4, maxLength: 10 };
  * Solves the CAPTCHA on the page: the solver service first (a rejected answer is reported and another picture
  * tried, up to `solverAttempts`), then the people in the thread, who get the same page's picture while this
  * browser keeps it open; the first valid answer in the challenge store wins. Throws CaptchaUnansweredError when
- * no one answered in time.
+ * no one answered in time. `beforeAnswer` runs once an answer is in hand, right before it goes in: what the form
+ * sends with it can be made ready then (a phone line is leased only once the CAPTCHA no longer holds it up).
  */
-export async function solveCaptcha(page: Page, owner: CaptchaOwner, deps: CaptchaChainDeps): Promise<Solver> {
+export async function solveCaptcha(
+  page: Page,
+  owner: CaptchaOwner,
+  deps: CaptchaChainDeps,
+  hooks: { beforeAnswer?: () => Promise<void> } = {},
+): Promise<Solver> {
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const { settings, logger } = deps;
@@ -107,6 +113,7 @@ export async function solveCaptcha(page: Page, owner: CaptchaOwner, deps: Captch
         if (deps.run) deps.run.solverUnavailable = result.failure;
         break;
       }
+      await hooks.beforeAnswer?.();
       await submitAnswer(page, widget, result.answer);
       const seen = await verdict(page, widget, settings.verdictTimeoutMs);
       if (seen === 'accepted') {
@@ -166,6 +173,7 @@ export async function solveCaptcha(page: Page, owner: CaptchaOwner, deps: Captch
       throw new CaptchaUnansweredError('No one answered the CAPTCHA in time.');
     }
     await deps.prompter.finished({ challengeId: id, outcome: 'answered', by: answer.by });
+    await hooks.beforeAnswer?.();
     await submitAnswer(page, widget, answer.text);
     if ((await verdict(page, widget, settings.verdictTimeoutMs)) === 'accepted') return { person: answer.by };
     logger.info('captcha answer from a person rejected by the page', { round });

@@ -41,6 +41,8 @@ export interface PhoneVerificationDeps {
 
 /** Where the teardown keeps the line it leased (a number, no secret): cleanup releases it if it is still held. */
 const LINE = 'phoneLine';
+/** The lines a teardown waiting for one wants (numbers, no secret): its next run looks at the queue first. */
+const LINES_WANTED = 'phoneLinesWanted';
 /** When the step first waited for a texted code beyond its run (no secret). */
 const CODE_AWAITED_SINCE = 'phoneCodeAwaitedSince';
 /** How often AWS is asked to call again after a call that did not verify the phone. */
@@ -70,29 +72,23 @@ export async function verifyPhone(
   }
   const holder: LineHolder = { accountId: flow.teardown.accountId, teardownId: flow.teardown.teardownId };
   const pool = await linesFor(session, flow, deps, holder);
-  const lease = await deps.leases.lease(pool, holder, flow.now(), deps.settings.leaseTtlMs);
-  if (!lease) {
-    const place = await deps.leases.position(holder, flow.now());
-    return {
-      type: 'wait',
-      until: flow.now() + deps.settings.queuePollMs,
-      reason: `waiting for a free phone line${place ? ` (number ${place} in the queue)` : ''}`,
-    };
-  }
-  const line = deps.lines.find((l) => l.number === lease.line) ?? { number: lease.line };
-  const verification = new Verification(session, flow, deps, lease, line, holder);
+  const verification = new Verification(session, flow, deps, pool, holder);
   let how: string;
   try {
     how = await verification.run();
   } catch (error) {
+    if (error instanceof NoLineYet)
+      return waitForLine(error.place, pool, flow.now(), deps.settings.queuePollMs);
+    const lease = verification.lease;
     // The code comes after this invocation: the line stays leased, the phone Lambda signals the teardown.
-    if (error instanceof CodeComesLater) return codeLaterOutcome(error, lease.line, flow);
+    if (error instanceof CodeComesLater && lease) return codeLaterOutcome(error, lease.line, flow);
     // A person takes over (or the step runs again): the line is free for the next teardown meanwhile.
-    await deps.leases.release(lease.line, holder);
+    if (lease) await deps.leases.release(lease.line, holder);
     await verification.closePrompt('expired');
     throw error;
   }
-  await deps.leases.release(lease.line, holder);
+  const line = verification.lease?.line;
+  if (line) await deps.leases.release(line, holder);
   await verification.closePrompt('verified');
   const next = await recognise(session.page, afterActingOn(WIZARD_PAGES, 'identity'), {
     timeoutMs: flow.settings.pageTimeoutMs,
@@ -101,9 +97,45 @@ export async function verifyPhone(
   const progress = await runWizard(session, flow, card, next, { stopAt: 'finished' });
   const solved = solvedBy(flow.solvers);
   return finished(session, flow, [how, ...(solved ? [solved] : []), ...progress.notes], {
-    [LINE]: lease.line,
+    ...(line ? { [LINE]: line } : {}),
     phoneVerifiedAt: flow.now(),
   });
+}
+
+/** Every run that finds no line for it says where it stands, and keeps the lines it wants for the next look. */
+function waitForLine(place: number, pool: readonly string[], now: number, queuePollMs: number): StepOutcome {
+  return {
+    type: 'wait',
+    until: now + queuePollMs,
+    reason: `waiting for a free phone line${place > 0 ? ` (number ${place} in the queue)` : ''}`,
+    data: { [LINES_WANTED]: pool.join(',') },
+  };
+}
+
+/**
+ * Before a browser opens for a teardown waiting for a line: the wait again, without Chromium, while more
+ * teardowns stand ahead of it than the lines it wants; undefined when its turn is near (the page is opened then,
+ * and made ready while the lines' holders finish).
+ */
+export async function stillWaitingForLine(
+  flow: Pick<FlowContext, 'teardown' | 'now'>,
+  deps: Pick<PhoneVerificationDeps, 'lines' | 'leases' | 'settings'>,
+): Promise<StepOutcome | undefined> {
+  const wanted = flow.teardown.data[LINES_WANTED];
+  if (typeof wanted !== 'string') return undefined;
+  // Lines taken out of PHONE_LINES since are not waited for.
+  const pool = wanted.split(',').filter((number) => deps.lines.some((line) => line.number === number));
+  if (pool.length === 0) return undefined;
+  const holder: LineHolder = { accountId: flow.teardown.accountId, teardownId: flow.teardown.teardownId };
+  const place = await deps.leases.place(pool, holder, flow.now(), deps.settings.leaseTtlMs);
+  return nearTheFront(place, pool)
+    ? undefined
+    : waitForLine(place, pool, flow.now(), deps.settings.queuePollMs);
+}
+
+/** Close enough to a line to get the page ready: no more waiters ahead than the pool has lines. */
+function nearTheFront(place: number, pool: readonly string[]): boolean {
+  return place <= new Set(pool).size;
 }
 
 /**
@@ -160,21 +192,47 @@ async function finished(
   };
 }
 
-/** One verification on one leased line, from the phone form to "verified". */
+/**
+ * One verification, from the phone form to "verified", on a line of `pool` leased only once the form is ready to
+ * go (its CAPTCHA answered): the line is not held while the CAPTCHA is solved.
+ */
 class Verification {
   private prompted = false;
+  /** The line's lease, once taken. */
+  lease: LineLease | undefined;
 
   constructor(
     private readonly session: ConsoleSession,
     private readonly flow: FlowContext,
     private readonly deps: PhoneVerificationDeps,
-    private readonly lease: LineLease,
-    private readonly line: PhoneLine,
+    private pool: readonly string[],
     private readonly holder: LineHolder,
   ) {}
 
   private get page(): Page {
     return this.session.page;
+  }
+
+  private get line(): PhoneLine {
+    const number = this.lease?.line;
+    if (!number) throw new Error('No phone line is leased yet.');
+    return this.deps.lines.find((l) => l.number === number) ?? { number };
+  }
+
+  /**
+   * A line for this verification: the one it holds, a free one, or the first freed within `waitMs` while the
+   * page stays ready (looked at every PHONE_CODE_POLL). NoLineYet when none came.
+   */
+  private async takeLine(waitMs: number): Promise<LineLease> {
+    if (this.lease) return this.lease;
+    const deadline = this.flow.now() + waitMs;
+    for (;;) {
+      const now = this.flow.now();
+      this.lease = await this.deps.leases.lease(this.pool, this.holder, now, this.deps.settings.leaseTtlMs);
+      if (this.lease) return this.lease;
+      if (now >= deadline) throw new NoLineYet((await this.deps.leases.position(this.holder, now)) ?? 0);
+      await new Promise((resolve) => setTimeout(resolve, this.deps.settings.codePollMs));
+    }
   }
 
   /** Shown to people: the last digits only (the line is ours, but a person's own number is theirs). */
@@ -192,6 +250,8 @@ class Verification {
         timeoutMs,
         expecting: 'the identity verification page',
       });
+      // The phone form leases its line once it is ready to go; any other state goes on with the line held.
+      if (kind !== 'phone-form' && kind !== 'verified' && kind !== 'moved-on') await this.takeLine(0);
       switch (kind) {
         case 'verified':
           await pressButton(this.page, VERIFY.verified, { timeoutMs, what: 'the "Continue" button' });
@@ -233,6 +293,7 @@ class Verification {
   }
 
   private verifiedOn(): string {
+    if (!this.lease) return 'the phone number was verified';
     return this.line.person
       ? `phone verified on <@${this.line.person}>'s phone`
       : `phone verified on ${this.lineName}`;
@@ -245,19 +306,42 @@ class Verification {
     const voice = await findNow(this.page.mainFrame(), VERIFY.voiceChoice);
     if (sms) {
       await sms.click();
-    } else if (voice && !this.line.person) {
-      // A spoken code: our contact flow plays tones, it does not listen.
-      throw new PersonNeededError(
-        `AWS offers only a voice call that speaks a code, which ${this.lineName} cannot take. Configure a person's own phone in PHONE_LINES (+1…=U…) or verify by hand, then press Done.`,
-      );
     } else if (voice) {
+      // A spoken code: our contact flow plays tones, it does not listen. Only a person's own phone can take it.
+      const people = this.pool.filter((number) =>
+        this.deps.lines.some((l) => l.number === number && l.person),
+      );
+      if (people.length === 0) {
+        throw new PersonNeededError(
+          `AWS offers only a voice call that speaks a code, which ${this.lease ? this.lineName : 'our lines'} cannot take. Configure a person's own phone in PHONE_LINES (+1…=U…) or verify by hand, then press Done.`,
+        );
+      }
+      this.pool = people;
       await voice.click();
     }
-    await this.fillNumber(timeoutMs);
+    // Far back in the queue, the CAPTCHA is not solved yet: the page would not wait that long.
+    const place = await this.deps.leases.place(
+      this.pool,
+      this.holder,
+      this.flow.now(),
+      this.deps.settings.leaseTtlMs,
+    );
+    if (!nearTheFront(place, this.pool)) throw new NoLineYet(place);
+    // The line is leased and its number typed only once the CAPTCHA's answer is in hand.
+    const lineReady = async () => {
+      await this.takeLine(this.timeLeft(this.deps.settings.callWaitMs));
+      await this.fillNumber(timeoutMs);
+    };
     if (await findCaptcha(this.page)) {
       // The older page sends the answer with the form itself; the newer one passes its frame first.
-      this.flow.solvers.push(await solveCaptcha(this.page, captchaOwner(this.flow), this.flow.captcha));
+      this.flow.solvers.push(
+        await solveCaptcha(this.page, captchaOwner(this.flow), this.flow.captcha, {
+          beforeAnswer: lineReady,
+        }),
+      );
       if (!(await findNow(this.page.mainFrame(), VERIFY.phoneNumber))) return;
+    } else {
+      await lineReady();
     }
     const send =
       (await findNow(this.page.mainFrame(), VERIFY.sendSms)) ??
@@ -300,8 +384,8 @@ class Verification {
     if (!/^\d{4,8}$/.test(pin)) throw new PageNotRecognisedError('The page shows no PIN I can read.');
     const now = this.flow.now();
     const waitMs = this.line.person ? this.deps.settings.personWaitMs : this.deps.settings.callWaitMs;
-    await this.deps.leases.renew(this.lease.line, this.holder, now, waitMs + this.deps.settings.leaseTtlMs);
-    if (!(await this.deps.leases.setPin(this.lease.line, this.holder, pin, now))) {
+    await this.deps.leases.renew(this.line.number, this.holder, now, waitMs + this.deps.settings.leaseTtlMs);
+    if (!(await this.deps.leases.setPin(this.line.number, this.holder, pin, now))) {
       throw new PersonNeededError(`${this.lineName} was taken by another teardown before AWS called.`);
     }
     await this.askPerson('pin', now + waitMs);
@@ -326,7 +410,7 @@ class Verification {
     const timeoutMs = this.flow.settings.pageTimeoutMs;
     const waitMs = this.line.person ? this.deps.settings.personWaitMs : this.deps.settings.codeWaitMs;
     const now = this.flow.now();
-    await this.deps.leases.renew(this.lease.line, this.holder, now, waitMs + this.deps.settings.leaseTtlMs);
+    await this.deps.leases.renew(this.line.number, this.holder, now, waitMs + this.deps.settings.leaseTtlMs);
     await this.askPerson('code', now + waitMs);
     const handed = this.flow.teardown.handoff?.phoneCode;
     const code = (await handedOver(this.flow, handed)) ?? (await this.codeOnLease(this.timeLeft(waitMs)));
@@ -348,7 +432,7 @@ class Verification {
   private async codeOnLease(waitMs: number): Promise<string | undefined> {
     const deadline = this.flow.now() + waitMs;
     for (;;) {
-      const lease = await this.deps.leases.holderOf(this.lease.line, this.flow.now());
+      const lease = await this.deps.leases.holderOf(this.line.number, this.flow.now());
       if (lease?.teardownId === this.holder.teardownId && lease.code) return lease.code;
       if (this.flow.now() >= deadline) return undefined;
       await new Promise((resolve) => setTimeout(resolve, this.deps.settings.codePollMs));
@@ -386,6 +470,13 @@ class Verification {
       line: this.line.number,
       outcome,
     });
+  }
+}
+
+/** No line came for this teardown while its page could wait: it waits in the queue (`place`, 0: not queued). */
+class NoLineYet extends Error {
+  constructor(readonly place: number) {
+    super('waiting for a free phone line');
   }
 }
 

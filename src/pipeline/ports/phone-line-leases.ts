@@ -45,6 +45,12 @@ export interface PhoneLineLeases {
   ): Promise<LineLease | undefined>;
   /** Where the holder stands in the queue (1 = next), or undefined when it is not queued. */
   position(holder: LineHolder, now: number): Promise<number | undefined>;
+  /**
+   * Where the holder would stand without taking a line: 0 when `lease` would give it one of `pool` now (nothing
+   * is written), else its place in the queue (1 = next), which it joins or keeps for another `ttlMs`. A teardown
+   * far back looks with this instead of opening a browser, and one near the front gets its page ready first.
+   */
+  place(pool: readonly string[], holder: LineHolder, now: number, ttlMs: number): Promise<number>;
   /** Gives up the holder's place in the queue (its teardown ended while waiting); not queued: no change. */
   leaveQueue(holder: LineHolder): Promise<void>;
   /** Extends the holder's live lease to now + ttlMs; false when it is not (or no longer) the holder. */

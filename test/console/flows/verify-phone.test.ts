@@ -1,8 +1,9 @@
 // The verify-phone step on real Chromium against the console simulator, the phone network played by the test:
 // a call that did not verify is made again, a code AWS refuses goes to a person, and a code that comes after
-// this run's time is handed to the next run by the phone Lambda's signal, on the line the step kept.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
-import type { AccountOptions, PhoneNetwork } from '../../../sim/console';
+// this run's time is handed to the next run by the phone Lambda's signal, on the line the step kept. The line is
+// leased only once the form's CAPTCHA is answered, and a teardown far back in the queue starts no browser.
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { AccountOptions, Generation, PhoneNetwork } from '../../../sim/console';
 import type { AccountId } from '../../../src/common/account-id';
 import { browserStepHandlers } from '../../../src/console/browser-steps';
 import type { Teardown } from '../../../src/pipeline/model';
@@ -36,11 +37,11 @@ beforeEach(() => {
 });
 
 /** An account signed in as root whose sign-up waits for the phone verification. */
-async function atIdentityPage(options: Partial<AccountOptions>) {
+async function atIdentityPage(options: Partial<AccountOptions>, generation: Generation = 'new') {
   const password = await rig.credentials.newPassword(account.id);
   rig.sim.addAccount({ accountId: account.id, email: account.email, password, signupDone: true, ...options });
   rig.sim.updateAccount(account.id, { signup: { phone: false } });
-  const cookie = rig.sim.openRootSession(account.id, { generation: 'new' });
+  const cookie = rig.sim.openRootSession(account.id, { generation });
   await rig.sessions.save(`t-phone-${n}`, account.id, [
     { ...cookie, path: '/', expires: -1, httpOnly: true, secure: true },
   ]);
@@ -129,4 +130,113 @@ it('keeps the line and waits for the phone Lambda when the code comes after this
   expect(second).toMatchObject({ type: 'done' });
   expect(rig.sim.account(account.id)).toMatchObject({ verifiedPhone: LINE, signup: { phone: true } });
   expect(await leases.holderOf(LINE, Date.now())).toBeUndefined();
+});
+
+describe('the line and its queue', () => {
+  afterEach(() => rig.sim.setFaults({ captcha: 'never' }));
+
+  /** The rig's ports, with 2captcha's answers and Chromium's starts seen by the test. */
+  function watchedPorts(onSolve: () => Promise<void> = async () => {}) {
+    const seen = { solves: 0, launches: 0 };
+    const solver = rig.ports.captcha.solver;
+    if (!solver) throw new Error('the rig has no 2captcha stand-in');
+    const ports = {
+      ...rig.ports,
+      launch: () => {
+        seen.launches++;
+        return rig.ports.launch();
+      },
+      captcha: {
+        ...rig.ports.captcha,
+        solver: {
+          ...solver,
+          async solve(png: Uint8Array, options: Parameters<typeof solver.solve>[1]) {
+            seen.solves++;
+            await onSolve();
+            return solver.solve(png, options);
+          },
+          reportCorrect: (taskId: string) => solver.reportCorrect(taskId),
+          reportIncorrect: (taskId: string) => solver.reportIncorrect(taskId),
+        },
+      },
+    };
+    return { ports, seen };
+  }
+
+  it.each(['new', 'old'] as const)(
+    "solves the phone form's CAPTCHA before it takes the line: the line is free while 2captcha reads (%s page)",
+    async (generation) => {
+      await atIdentityPage({ verification: 'pin' }, generation);
+      rig.sim.setFaults({ captcha: 'always' });
+      rig.sim.setPhoneNetwork(keyingPhone(0));
+      const heldWhileSolving: unknown[] = [];
+      const { ports, seen } = watchedPorts(async () => {
+        heldWhileSolving.push(await leases.holderOf(LINE, Date.now()));
+      });
+      const outcome = await run(teardown(), ports);
+      expect(outcome).toMatchObject({ type: 'done', note: expect.stringMatching(/line ending 0100/) });
+      expect(seen.solves).toBeGreaterThanOrEqual(1);
+      expect(heldWhileSolving.every((lease) => lease === undefined)).toBe(true);
+      expect(rig.sim.account(account.id)).toMatchObject({ verifiedPhone: LINE, signup: { phone: true } });
+    },
+  );
+
+  it('lets a teardown far back in the queue wait without Chromium, and goes on once its turn comes', async () => {
+    await atIdentityPage({ verification: 'pin' });
+    rig.sim.setFaults({ captcha: 'always' });
+    rig.sim.setPhoneNetwork(keyingPhone(0));
+    // Another teardown holds the only line and a second one waits for it.
+    const other = { accountId: '999999999991' as AccountId, teardownId: 't-other' };
+    const next = { accountId: '999999999992' as AccountId, teardownId: 't-next' };
+    expect(await leases.lease([LINE], other, Date.now(), 60_000)).toBeDefined();
+    expect(await leases.lease([LINE], next, Date.now(), 60_000)).toBeUndefined();
+    const { ports, seen } = watchedPorts();
+
+    // The first run finds the queue on the identity page and leaves before the CAPTCHA.
+    const first = await run(teardown(), ports);
+    expect(first).toMatchObject({
+      type: 'wait',
+      reason: 'waiting for a free phone line (number 2 in the queue)',
+      data: { phoneLinesWanted: LINE },
+    });
+    expect(seen).toEqual({ solves: 0, launches: 1 });
+
+    // Its next run looks at the queue only.
+    const waiting = teardown({ data: { phoneLinesWanted: LINE } });
+    const second = await run(waiting, ports);
+    expect(second).toMatchObject({
+      type: 'wait',
+      reason: 'waiting for a free phone line (number 2 in the queue)',
+    });
+    expect(seen).toEqual({ solves: 0, launches: 1 });
+
+    // The line is freed and the teardown ahead gives up its place: the page opens and the phone is verified.
+    await leases.release(LINE, other);
+    await leases.leaveQueue(next);
+    const third = await run(waiting, ports);
+    expect(third).toMatchObject({ type: 'done' });
+    expect(seen.launches).toBe(2);
+    expect(rig.sim.account(account.id)).toMatchObject({ verifiedPhone: LINE, signup: { phone: true } });
+  });
+
+  it('gets a teardown next in the queue ready, and takes the line the moment it is freed', async () => {
+    await atIdentityPage({ verification: 'pin' });
+    rig.sim.setFaults({ captcha: 'always' });
+    rig.sim.setPhoneNetwork(keyingPhone(0));
+    const other = { accountId: '999999999993' as AccountId, teardownId: 't-other-2' };
+    expect(await leases.lease([LINE], other, Date.now(), 60_000)).toBeDefined();
+    let freedAt = Number.POSITIVE_INFINITY;
+    const { ports, seen } = watchedPorts(async () => {
+      // The holder hangs up while this teardown's CAPTCHA is read.
+      setTimeout(() => {
+        freedAt = Date.now();
+        void leases.release(LINE, other);
+      }, 1_000);
+    });
+    const outcome = await run(teardown(), ports);
+    expect(outcome).toMatchObject({ type: 'done' });
+    expect(seen.solves).toBe(1);
+    expect(Date.now()).toBeGreaterThan(freedAt);
+    expect(rig.sim.account(account.id)).toMatchObject({ verifiedPhone: LINE });
+  });
 });

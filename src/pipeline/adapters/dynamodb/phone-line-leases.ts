@@ -127,6 +127,18 @@ export class DynamoPhoneLineLeases implements PhoneLineLeases {
     return queuePosition((await this.readQueue()).waiters, holder, now);
   }
 
+  async place(pool: readonly string[], holder: LineHolder, now: number, ttlMs: number): Promise<number> {
+    const what = 'Taking a place in the phone-line queue';
+    return this.untilWritten(what, async () => {
+      const snapshot = await this.readPool(pool);
+      if (snapshot === LOST) return LOST;
+      const decision = decideLease(pool, snapshot.stored, snapshot.queue.waiters, holder, now, ttlMs);
+      if (decision.kind !== 'queued') return 0;
+      if (!(await this.writeQueue(what, snapshot.queue, decision.queue))) return LOST;
+      return queuePosition(decision.queue, holder, now) ?? 0;
+    });
+  }
+
   async leaveQueue(holder: LineHolder): Promise<void> {
     const what = 'Leaving the phone-line queue';
     await this.untilWritten(what, async () => {
