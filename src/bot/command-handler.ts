@@ -142,9 +142,11 @@ async function deleteCommand(
   const now = clock();
   let requestTs: string;
   try {
+    // The command's answer waits for this post (Slack's 3 s): it goes before the channel's queued thread replies.
     requestTs = await ports.outbox.post(
       channel,
       requestMessage(draft(command, summary, user, strategy, now), { now }),
+      { ahead: true },
     );
   } catch (error) {
     const code = slackErrorCode(error);

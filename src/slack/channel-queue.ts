@@ -41,6 +41,11 @@ export interface SendOptions {
   pacing?: Pacing;
   /** A queued call with the same key that has not started yet stands for this one too. */
   coalesceKey?: string;
+  /**
+   * Someone waits on this call (a command's answer is held until it is posted): it goes before the calls queued
+   * in its lane, after the one whose turn it is and after earlier such calls, still paced.
+   */
+  ahead?: boolean;
 }
 
 interface Job {
@@ -48,6 +53,7 @@ interface Job {
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   coalesceKey?: string;
+  ahead?: boolean;
   promise: Promise<unknown>;
 }
 
@@ -150,13 +156,22 @@ export class ChannelQueue {
       resolve = res;
       reject = rej;
     });
-    lane.jobs.push({
+    const job: Job = {
       run,
       resolve,
       reject,
       promise,
       ...(options.coalesceKey ? { coalesceKey: options.coalesceKey } : {}),
-    });
+      ...(options.ahead ? { ahead: true } : {}),
+    };
+    if (options.ahead) {
+      // The lane's first job may be in its turn already (taken off only once it runs): it stays first.
+      let at = lane.running ? 1 : 0;
+      while (at < lane.jobs.length && lane.jobs[at]?.ahead) at++;
+      lane.jobs.splice(at, 0, job);
+    } else {
+      lane.jobs.push(job);
+    }
     if (!lane.running) void this.drain(lane);
     return promise as Promise<T>;
   }

@@ -27,18 +27,28 @@ export class SlackOutbox {
     readonly queue: ChannelQueue,
   ) {}
 
-  /** Posts a message (a thread reply with `threadTs`); resolves with its ts. */
-  async post(channel: string, content: MessageContent, options: { threadTs?: string } = {}): Promise<string> {
+  /**
+   * Posts a message (a thread reply with `threadTs`); resolves with its ts. `ahead`: someone waits on it, so it
+   * goes before the channel's queued posts (see SendOptions).
+   */
+  async post(
+    channel: string,
+    content: MessageContent,
+    options: { threadTs?: string; ahead?: boolean } = {},
+  ): Promise<string> {
     const safe = redactDeep(content);
-    const result = await this.queue.send(channel, () =>
-      this.client.chat.postMessage({
-        channel,
-        text: safe.text,
-        blocks: safe.blocks,
-        ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
-        unfurl_links: false,
-        unfurl_media: false,
-      }),
+    const result = await this.queue.send(
+      channel,
+      () =>
+        this.client.chat.postMessage({
+          channel,
+          text: safe.text,
+          blocks: safe.blocks,
+          ...(options.threadTs ? { thread_ts: options.threadTs } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+        }),
+      options.ahead ? { ahead: true } : {},
     );
     return result.ts ?? '';
   }

@@ -67,6 +67,19 @@ describe('the paced per-channel queue against Slack (the simulator, on a fake cl
     expect(sim.message(C, ts)?.text).toBe('v3');
   });
 
+  it("posts a command's answer before the channel's queued posts, in its turn and still a second apart", async () => {
+    const { out, clock } = await simOutbox(1000);
+    const replies = ['r1', 'r2', 'r3', 'r4'].map((t) => out.post(C, message(t)));
+    const answers = ['request A', 'request B'].map((t) => out.post(C, message(t), { ahead: true }));
+    await clock.run(Promise.all([...replies, ...answers]));
+    // r1 had its turn already; the requests go next, in the order they came; the replies keep theirs.
+    expect(sim.messages(C).map((m) => m.text)).toEqual(['r1', 'request A', 'request B', 'r2', 'r3', 'r4']);
+    const calls = sim.callsTo('chat.postMessage');
+    expect(calls.every((c) => c.status === 200)).toBe(true);
+    for (const [i, call] of calls.slice(1).entries())
+      expect(call.at - (calls[i]?.at ?? 0)).toBeGreaterThanOrEqual(1000);
+  });
+
   it('keeps channels independent', async () => {
     // A minute between posts in one channel: one post each in three channels all go at once.
     const { out, clock } = await simOutbox(60_000);
