@@ -554,7 +554,7 @@ let soloCpu: TreeUsage | undefined;
       console.log(
         `# solo line hold: ${hold?.until !== undefined ? f0(hold.until - hold.from) : 'none'} ms from lease to ` +
           `release; physically the call and the page after it take ${f0(injected.callMs + WAITS.pageLoadMs)} ms (the ` +
-          `identity page's CAPTCHA is solved while the line is held)`,
+          `identity page's CAPTCHA is answered before the line is leased)`,
       );
       printStepTable('solo', [soloSteps]);
       const pages = WAITS.pageLoadMs > 0 ? injected.pageMs / WAITS.pageLoadMs : 0;

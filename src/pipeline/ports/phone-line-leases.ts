@@ -68,13 +68,14 @@ export interface PhoneLineLeases {
 export type LeaseDecision =
   | { kind: 'held'; lease: LineLease }
   | { kind: 'granted'; lease: LineLease; queue: QueuedHolder[] }
-  | { kind: 'queued'; queue: QueuedHolder[] };
+  /** `changed`: false when the stored queue stands as it is (nothing to write). */
+  | { kind: 'queued'; queue: QueuedHolder[]; changed: boolean };
 
 /**
  * The queue rule every implementation applies, on what it read: the leases stored for the pool's lines (live or
  * not) and the queue. A holder may take a free line only when fewer teardowns wait ahead of it than lines are
  * free, so a newcomer never overtakes a waiter that has not come back for its line yet. Waiters whose place
- * lapsed are dropped. The caller writes the outcome atomically (granted: the lease and the queue together).
+ * lapsed are dropped; a waiter's place is kept for another `ttlMs` once less than half of it is left. The caller writes the outcome atomically (granted: the lease and the queue together).
  */
 export function decideLease(
   pool: readonly string[],
@@ -104,11 +105,24 @@ export function decideLease(
       queue: waiting.filter((waiter) => waiter.teardownId !== who.teardownId),
     };
   }
-  const queued =
-    ownPlace === -1
-      ? [...waiting, { ...who, queuedAt: now, keptUntil: now + ttlMs }]
-      : waiting.map((waiter, i) => (i === ownPlace ? { ...waiter, keptUntil: now + ttlMs } : waiter));
-  return { kind: 'queued', queue: queued };
+  if (ownPlace === -1) {
+    return {
+      kind: 'queued',
+      queue: [...waiting, { ...who, queuedAt: now, keptUntil: now + ttlMs }],
+      changed: true,
+    };
+  }
+  // A place with more than half its time left is not written again: waiters that look often would otherwise
+  // write the one queue item on every look, and grants would keep losing races to them.
+  const own = waiting[ownPlace];
+  if (own && own.keptUntil - now > ttlMs / 2) {
+    return { kind: 'queued', queue: waiting, changed: waiting.length !== queue.length };
+  }
+  return {
+    kind: 'queued',
+    queue: waiting.map((waiter, i) => (i === ownPlace ? { ...waiter, keptUntil: now + ttlMs } : waiter)),
+    changed: true,
+  };
 }
 
 /** The holder's place among the waiters whose place has not lapsed (1 = next), or undefined. */

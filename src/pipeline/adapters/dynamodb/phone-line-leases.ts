@@ -95,14 +95,20 @@ export class DynamoPhoneLineLeases implements PhoneLineLeases {
     ttlMs: number,
   ): Promise<LineLease | undefined> {
     const what = 'Leasing a phone line';
+    // A round after a lost race decides at its own time (the caller's `now` moved on by the time it took): a
+    // grant is stamped when it is written, not when it was first asked for.
+    const asked = Date.now();
+    let round = 0;
     return this.untilWritten(what, async () => {
+      const at = round++ === 0 ? now : now + (Date.now() - asked);
       // One snapshot of the queue and the pool's lines: the decision is made on a state that was real.
       const snapshot = await this.readPool(pool);
       if (snapshot === LOST) return LOST;
       const { queue, stored } = snapshot;
-      const decision = decideLease(pool, stored, queue.waiters, holder, now, ttlMs);
+      const decision = decideLease(pool, stored, queue.waiters, holder, at, ttlMs);
       if (decision.kind === 'held') return decision.lease;
       if (decision.kind === 'queued') {
+        if (!decision.changed) return undefined;
         return (await this.writeQueue(what, queue, decision.queue)) ? undefined : LOST;
       }
       const grant = new TransactWriteCommand({
@@ -113,7 +119,7 @@ export class DynamoPhoneLineLeases implements PhoneLineLeases {
               Item: leaseItem(decision.lease),
               // Redundant while every grant also writes the queue, but a line is never shared even if not.
               ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil <= :now',
-              ExpressionAttributeValues: { ':now': now },
+              ExpressionAttributeValues: { ':now': at },
             },
           },
           { Put: this.queuePut(queue, decision.queue) },
@@ -134,7 +140,7 @@ export class DynamoPhoneLineLeases implements PhoneLineLeases {
       if (snapshot === LOST) return LOST;
       const decision = decideLease(pool, snapshot.stored, snapshot.queue.waiters, holder, now, ttlMs);
       if (decision.kind !== 'queued') return 0;
-      if (!(await this.writeQueue(what, snapshot.queue, decision.queue))) return LOST;
+      if (decision.changed && !(await this.writeQueue(what, snapshot.queue, decision.queue))) return LOST;
       return queuePosition(decision.queue, holder, now) ?? 0;
     });
   }

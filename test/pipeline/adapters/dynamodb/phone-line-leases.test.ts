@@ -52,3 +52,28 @@ it('never repeats the code in the error of a failed call', async () => {
   expect(String((error as Error).message)).not.toContain('705512');
   expect(String(((error as Error).cause as Error).message)).not.toContain('705512');
 });
+
+it('does not write the queue again for a waiter whose place has more than half its time left', async () => {
+  const table = await freshStateTable('lines');
+  const leases = new DynamoPhoneLineLeases(table);
+  const queueVersion = async () =>
+    (
+      await table.doc.send(
+        new GetCommand({ TableName: table.name, Key: { pk: 'LINE-QUEUE', sk: 'WAITERS' } }),
+      )
+    ).Item?.version;
+  const B = { accountId: '000000000002' as AccountId, teardownId: 't-2' };
+  await leases.lease(['+15550100'], A, T, 60 * 60_000);
+  await leases.lease(['+15550100'], B, T, 10 * 60_000);
+  const queued = await queueVersion();
+  // Looks every few seconds, as a teardown next in line does: nothing is written, so grants do not race them.
+  for (const later of [1_000, 2_000, 4 * 60_000]) {
+    expect(await leases.lease(['+15550100'], B, T + later, 10 * 60_000)).toBeUndefined();
+    expect(await leases.place(['+15550100'], B, T + later, 10 * 60_000)).toBe(1);
+  }
+  expect(await queueVersion()).toBe(queued);
+  // Past half its time, a look keeps the place for another ten minutes.
+  await leases.place(['+15550100'], B, T + 6 * 60_000, 10 * 60_000);
+  expect(await queueVersion()).toBe((queued ?? 0) + 1);
+  expect(await leases.position(B, T + 15 * 60_000)).toBe(1);
+});
