@@ -848,12 +848,14 @@ let soloCpu: TreeUsage | undefined;
       `# parallel: teardown_ms p50=${f0(p(totals, 50))} max=${f0(p(totals, 100))}; verify-phone reached after ` +
         `p50=${f0(p(reachedPhone, 50))} max=${f0(p(reachedPhone, 100))} ms, its line leased after p50=${f0(p(toLine, 50))} ` +
         `max=${f0(p(toLine, 100))} ms more (queue included), in ${phoneRuns.reduce((a, b) => a + b, 0)} runs of the ` +
-        `step for ${phoneRuns.length} teardowns (each run while queued reopens the wizard page)`,
+        `step for ${phoneRuns.length} teardowns (a run far back in the queue only looks at it; one near the front ` +
+        `opens the wizard page)`,
     );
     const staleStamps = ledger.holds.map((h) => h.from - h.leasedAt);
     console.log(
       `# lease stamps: a grant was written up to ${f0(p(staleStamps, 100))} ms (p50 ${f0(p(staleStamps, 50))}) after ` +
-        `the \`now\` its caller passed (retries after lost races keep it; inbound texts are checked against it)`,
+        `the \`now\` its caller passed (a retry after a lost race moves it on; the read and the write are moto's time; ` +
+        `inbound texts are checked against it)`,
     );
     console.log(
       `# lines: held per PIN p50=${f0(p(holdsByKind.pin, 50))} max=${f0(p(holdsByKind.pin, 100))} ms ` +

@@ -102,11 +102,16 @@ export async function verifyPhone(
   });
 }
 
-/** Every run that finds no line for it says where it stands, and keeps the lines it wants for the next look. */
+/**
+ * Every run that finds no line for it says where it stands, and keeps the lines it wants for the next look. It
+ * looks again after one `queuePollMs` for each release it still needs before it is near the front: a teardown
+ * far back does not run every poll for nothing.
+ */
 function waitForLine(place: number, pool: readonly string[], now: number, queuePollMs: number): StepOutcome {
+  const releasesNeeded = Math.max(1, place - new Set(pool).size);
   return {
     type: 'wait',
-    until: now + queuePollMs,
+    until: now + queuePollMs * releasesNeeded,
     reason: `waiting for a free phone line${place > 0 ? ` (number ${place} in the queue)` : ''}`,
     data: { [LINES_WANTED]: pool.join(',') },
   };

@@ -185,20 +185,30 @@ describe('the line and its queue', () => {
     await atIdentityPage({ verification: 'pin' });
     rig.sim.setFaults({ captcha: 'always' });
     rig.sim.setPhoneNetwork(keyingPhone(0));
-    // Another teardown holds the only line and a second one waits for it.
+    // Another teardown holds the only line and two more wait for it.
     const other = { accountId: '999999999991' as AccountId, teardownId: 't-other' };
-    const next = { accountId: '999999999992' as AccountId, teardownId: 't-next' };
+    const waiters = [1, 2].map((i) => ({
+      accountId: `99999999990${i}` as AccountId,
+      teardownId: `t-next-${i}`,
+    }));
     expect(await leases.lease([LINE], other, Date.now(), 60_000)).toBeDefined();
-    expect(await leases.lease([LINE], next, Date.now(), 60_000)).toBeUndefined();
+    for (const waiter of waiters)
+      expect(await leases.lease([LINE], waiter, Date.now(), 60_000)).toBeUndefined();
     const { ports, seen } = watchedPorts();
+    const { queuePollMs } = rig.ports.phone.settings;
 
-    // The first run finds the queue on the identity page and leaves before the CAPTCHA.
+    // The first run finds the queue on the identity page and leaves before the CAPTCHA. Two releases must come
+    // before it is next: it looks again after two polls.
+    const before = Date.now();
     const first = await run(teardown(), ports);
     expect(first).toMatchObject({
       type: 'wait',
-      reason: 'waiting for a free phone line (number 2 in the queue)',
+      reason: 'waiting for a free phone line (number 3 in the queue)',
       data: { phoneLinesWanted: LINE },
     });
+    const until = first.type === 'wait' ? first.until : 0;
+    expect(until).toBeGreaterThanOrEqual(before + 2 * queuePollMs);
+    expect(until).toBeLessThanOrEqual(Date.now() + 2 * queuePollMs);
     expect(seen).toEqual({ solves: 0, launches: 1 });
 
     // Its next run looks at the queue only.
@@ -206,13 +216,13 @@ describe('the line and its queue', () => {
     const second = await run(waiting, ports);
     expect(second).toMatchObject({
       type: 'wait',
-      reason: 'waiting for a free phone line (number 2 in the queue)',
+      reason: 'waiting for a free phone line (number 3 in the queue)',
     });
     expect(seen).toEqual({ solves: 0, launches: 1 });
 
-    // The line is freed and the teardown ahead gives up its place: the page opens and the phone is verified.
+    // The line is freed and the teardowns ahead give up their places: the page opens and the phone is verified.
     await leases.release(LINE, other);
-    await leases.leaveQueue(next);
+    for (const waiter of waiters) await leases.leaveQueue(waiter);
     const third = await run(waiting, ports);
     expect(third).toMatchObject({ type: 'done' });
     expect(seen.launches).toBe(2);
