@@ -95,6 +95,7 @@ export async function startConsoleRig(options: {
   card?: PaymentCard;
 }): Promise<ConsoleRig> {
   const sim = await startConsoleSim({ captcha: 'never', ...options.sim });
+  const pageTimeoutMs = options.pageTimeoutMs ?? 15_000;
   // The stand-in "workers" read the picture the way a person would: here, from the simulator's own record.
   const captcha = await startCaptchaSim({
     clientKey: TWOCAPTCHA_KEY,
@@ -134,10 +135,12 @@ export async function startConsoleRig(options: {
         solverTimeoutMs: 10_000,
         humanWaitMs: options.humanWaitMs ?? 60_000,
         humanPollMs: 100,
-        verdictTimeoutMs: 10_000,
+        // As deployed (settings.ts): the page's own timeout. A shorter one read a slow page's acceptance as a
+        // refusal when the whole suite loaded the machine (a correct answer reported wrong, then people asked).
+        verdictTimeoutMs: pageTimeoutMs,
       },
     },
-    settings: { pageTimeoutMs: options.pageTimeoutMs ?? 15_000 },
+    settings: { pageTimeoutMs },
     cards: new SecretsManagerPaymentCards(secrets, cardSecret),
     phone: {
       lines: options.phoneLines ?? [],

@@ -7,6 +7,7 @@ import type { AccountOptions, Generation, PhoneNetwork } from '../../../sim/cons
 import type { AccountId } from '../../../src/common/account-id';
 import { browserStepHandlers } from '../../../src/console/browser-steps';
 import type { Teardown } from '../../../src/pipeline/model';
+import type { LineHolder } from '../../../src/pipeline/ports/phone-line-leases';
 import type { StepOutcome } from '../../../src/pipeline/step-handler';
 import {
   accountSeries,
@@ -163,12 +164,24 @@ describe('the line and its queue', () => {
     return { ports, seen };
   }
 
+  /** At the identity page (a PIN) with a CAPTCHA on the phone form; the line keys in the PIN it is given. */
+  async function atPhoneFormWithCaptcha(generation: Generation = 'new') {
+    await atIdentityPage({ verification: 'pin' }, generation);
+    rig.sim.setFaults({ captcha: 'always' });
+    rig.sim.setPhoneNetwork(keyingPhone(0));
+  }
+
+  /** Another teardown asking for the line: it gets it when it is free, else it queues. */
+  async function otherTeardownAsks(teardownId: string): Promise<LineHolder> {
+    const other = { accountId: '999999999990' as AccountId, teardownId };
+    await leases.lease([LINE], other, Date.now(), 60_000);
+    return other;
+  }
+
   it.each(['new', 'old'] as const)(
     "solves the phone form's CAPTCHA before it takes the line: the line is free while 2captcha reads (%s page)",
     async (generation) => {
-      await atIdentityPage({ verification: 'pin' }, generation);
-      rig.sim.setFaults({ captcha: 'always' });
-      rig.sim.setPhoneNetwork(keyingPhone(0));
+      await atPhoneFormWithCaptcha(generation);
       const heldWhileSolving: unknown[] = [];
       const { ports, seen } = watchedPorts(async () => {
         heldWhileSolving.push(await leases.holderOf(LINE, Date.now()));
@@ -182,18 +195,11 @@ describe('the line and its queue', () => {
   );
 
   it('lets a teardown far back in the queue wait without Chromium, and goes on once its turn comes', async () => {
-    await atIdentityPage({ verification: 'pin' });
-    rig.sim.setFaults({ captcha: 'always' });
-    rig.sim.setPhoneNetwork(keyingPhone(0));
+    await atPhoneFormWithCaptcha();
     // Another teardown holds the only line and two more wait for it.
-    const other = { accountId: '999999999991' as AccountId, teardownId: 't-other' };
-    const waiters = [1, 2].map((i) => ({
-      accountId: `99999999990${i}` as AccountId,
-      teardownId: `t-next-${i}`,
-    }));
-    expect(await leases.lease([LINE], other, Date.now(), 60_000)).toBeDefined();
-    for (const waiter of waiters)
-      expect(await leases.lease([LINE], waiter, Date.now(), 60_000)).toBeUndefined();
+    const other = await otherTeardownAsks('t-other');
+    const waiters = [await otherTeardownAsks('t-next-1'), await otherTeardownAsks('t-next-2')];
+    expect((await leases.holderOf(LINE, Date.now()))?.teardownId).toBe('t-other');
     const { ports, seen } = watchedPorts();
     const { queuePollMs } = rig.ports.phone.settings;
 
@@ -230,11 +236,9 @@ describe('the line and its queue', () => {
   });
 
   it('gets a teardown next in the queue ready, and takes the line the moment it is freed', async () => {
-    await atIdentityPage({ verification: 'pin' });
-    rig.sim.setFaults({ captcha: 'always' });
-    rig.sim.setPhoneNetwork(keyingPhone(0));
-    const other = { accountId: '999999999993' as AccountId, teardownId: 't-other-2' };
-    expect(await leases.lease([LINE], other, Date.now(), 60_000)).toBeDefined();
+    await atPhoneFormWithCaptcha();
+    const other = await otherTeardownAsks('t-other-2');
+    expect((await leases.holderOf(LINE, Date.now()))?.teardownId).toBe('t-other-2');
     let freedAt = Number.POSITIVE_INFINITY;
     const { ports, seen } = watchedPorts(async () => {
       // The holder hangs up while this teardown's CAPTCHA is read.

@@ -16,17 +16,16 @@ describePhoneLineLeases(
 describePhoneLineLeases('MemoryPhoneLineLeases', async () => new MemoryPhoneLineLeases());
 
 const T = Date.UTC(2026, 2, 1, 12);
+
+/** An item of the state table as stored. */
+const storedItem = async (table: StateTable, Key: { pk: string; sk: string }) =>
+  (await table.doc.send(new GetCommand({ TableName: table.name, Key }))).Item;
 const A = { accountId: '000000000001' as AccountId, teardownId: 't-1' };
 
 it("lets the table's TTL remove a lease, PIN included, once it has lapsed; a release removes it at once", async () => {
   const table = await freshStateTable('lines');
   const leases = new DynamoPhoneLineLeases(table);
-  const stored = async () =>
-    (
-      await table.doc.send(
-        new GetCommand({ TableName: table.name, Key: { pk: 'LINE#+15550100', sk: 'LEASE' } }),
-      )
-    ).Item;
+  const stored = () => storedItem(table, { pk: 'LINE#+15550100', sk: 'LEASE' });
   await leases.lease(['+15550100'], A, T, 60_000);
   await leases.setPin('+15550100', A, '4821', T);
   // The TTL attribute counts seconds.
@@ -56,12 +55,7 @@ it('never repeats the code in the error of a failed call', async () => {
 it('does not write the queue again for a waiter whose place has more than half its time left', async () => {
   const table = await freshStateTable('lines');
   const leases = new DynamoPhoneLineLeases(table);
-  const queueVersion = async () =>
-    (
-      await table.doc.send(
-        new GetCommand({ TableName: table.name, Key: { pk: 'LINE-QUEUE', sk: 'WAITERS' } }),
-      )
-    ).Item?.version;
+  const queueVersion = async () => (await storedItem(table, { pk: 'LINE-QUEUE', sk: 'WAITERS' }))?.version;
   const B = { accountId: '000000000002' as AccountId, teardownId: 't-2' };
   await leases.lease(['+15550100'], A, T, 60 * 60_000);
   await leases.lease(['+15550100'], B, T, 10 * 60_000);
