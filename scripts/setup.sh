@@ -10,13 +10,14 @@ log() { printf 'setup: %s\n' "$*" >&2; }
 
 # --- Debian packages ---------------------------------------------------------------------------
 # moto's own dependencies come from this machine's Debian release; moto itself is newer (below).
-# Chromium runs the console flows against sim/console; tesseract reads screenshots back to prove no secret
+# Chromium runs the console flows against sim/console (its headless shell, as in Lambda; the full browser drives
+# the playground as a person would); tesseract reads screenshots back to prove no secret
 # is legible in them; DejaVu is the font the simulated CAPTCHA pictures are drawn in; multimon-ng decodes
 # the DTMF audio the contact flow plays (sox adds noise and level changes to it in tests).
 apt_packages=(
   python3-flask python3-flask-cors python3-werkzeug python3-jinja2 python3-xmltodict python3-dateutil
   python3-cryptography python3-requests python3-yaml python3-antlr4 python3-jmespath python3-urllib3
-  chromium tesseract-ocr tesseract-ocr-eng fonts-dejavu-core sox multimon-ng
+  chromium chromium-headless-shell tesseract-ocr tesseract-ocr-eng fonts-dejavu-core sox multimon-ng
 )
 missing=()
 for pkg in "${apt_packages[@]}"; do

@@ -33,10 +33,15 @@ export function simulatorMode(env: Env = process.env): SimulatorMode | undefined
   return { address: address as string, spki: spki as string };
 }
 
-/** The machine's Chromium, where Debian (or a CHROMIUM_PATH) puts it. */
-function localChromium(env: Env): string {
+/**
+ * The machine's Chromium: CHROMIUM_PATH, else Debian's headless shell, else Debian's full Chromium. The headless
+ * shell is the build Lambda runs (@sparticuz/chromium is one); it also needs less than half the CPU of the full
+ * browser's headless mode for a step's context, page load and screenshot, which counts with many steps at once.
+ */
+export function localChromium(env: Env): { path: string; shell: boolean } {
   const candidates = [
     env.CHROMIUM_PATH,
+    '/usr/bin/chromium-headless-shell',
     '/usr/bin/chromium',
     '/usr/lib/chromium/chromium',
     '/usr/bin/chromium-browser',
@@ -46,11 +51,12 @@ function localChromium(env: Env): string {
     throw new ConfigError([
       {
         variable: 'CHROMIUM_PATH',
-        problem: "no Chromium found: install Debian's chromium or set CHROMIUM_PATH",
+        problem:
+          "no Chromium found: install Debian's chromium-headless-shell or chromium, or set CHROMIUM_PATH",
       },
     ]);
   }
-  return found;
+  return { path: found, shell: /headless[-_]shell/.test(found) };
 }
 
 const COMMON_ARGS = [
@@ -104,10 +110,11 @@ export async function launchChromium(env: Env = process.env): Promise<Browser> {
       defaultViewport: { width: 1280, height: 900 },
     });
   }
+  const local = localChromium(env);
   return puppeteer.launch({
-    executablePath: localChromium(env),
+    executablePath: local.path,
     args: [...COMMON_ARGS, ...extra],
-    headless: true,
+    headless: local.shell ? 'shell' : true,
     defaultViewport: { width: 1280, height: 900 },
   });
 }

@@ -6,13 +6,24 @@ import { createLogger } from '../../src/common/logger';
 import { handleBrowserEvent } from '../../src/console/browser-events';
 import { type BrowserStepPorts, browserStepHandlers } from '../../src/console/browser-steps';
 import { jsonApiUrl } from '../../src/console/captcha/two-captcha';
-import { launchArgs, simulatorMode } from '../../src/console/chromium';
+import { launchArgs, localChromium, simulatorMode } from '../../src/console/chromium';
 import { consecutiveMfaCodes, mfaCode } from '../../src/console/mfa';
 import { loadConsoleSettings } from '../../src/console/settings';
 import { IMPLEMENTED_STEPS } from '../../src/pipeline/catalogue';
 import type { Runner } from '../../src/pipeline/runner';
 
 const SPKI = 'q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=';
+
+describe('the local Chromium', () => {
+  it("runs the steps in Debian's headless shell (Lambda's mode), unless CHROMIUM_PATH names another", () => {
+    // scripts/setup.sh installs both; the full browser stays for tests that drive the playground as a person.
+    expect(localChromium({})).toEqual({ path: '/usr/bin/chromium-headless-shell', shell: true });
+    expect(localChromium({ CHROMIUM_PATH: '/usr/bin/chromium' })).toEqual({
+      path: '/usr/bin/chromium',
+      shell: false,
+    });
+  });
+});
 
 describe('simulator mode', () => {
   it('is off without its two variables: no extra certificate is trusted, only AWS host names resolve', () => {
