@@ -76,10 +76,21 @@ export function assertOpen(page: Page): void {
 export async function recognise<K extends string>(
   page: Page,
   kinds: readonly PageKind<K>[],
-  options: { timeoutMs: number; expecting: string },
+  options: {
+    timeoutMs: number;
+    expecting: string;
+    /**
+     * The kind just acted on: while the page is still first of all that kind, it is the old page, not an answer.
+     * (Leaving the kind out would let a later kind match the old page: a failed call's page still shows its PIN.)
+     */
+    unless?: K | undefined;
+  },
 ): Promise<K> {
   const deadline = Date.now() + options.timeoutMs;
   const signs = kinds.map((k) => k.signs);
+  const stale = kinds.flatMap((k, i) =>
+    options.unless !== undefined && k.kind === options.unless ? [i] : [],
+  );
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) break;
@@ -88,7 +99,8 @@ export async function recognise<K extends string>(
       const handle = await page.mainFrame().waitForFunction(
         inPageScript(
           `const holds = ${signsHold.toString()}; const all = ${JSON.stringify(signs)};
-           const i = all.findIndex((s) => holds(s, findElement)); return i >= 0 ? i + 1 : 0;`,
+           const i = all.findIndex((s) => holds(s, findElement));
+           return i >= 0 && !${JSON.stringify(stale)}.includes(i) ? i + 1 : 0;`,
         ),
         { polling: 100, timeout: left },
       );

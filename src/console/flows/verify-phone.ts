@@ -251,9 +251,10 @@ class Verification {
     let last: IdentityPage | undefined;
     let calls = 0;
     for (let round = 0; round < 10; round++) {
-      const kind = await recognise(this.page, afterActingOn(IDENTITY_PAGES, last), {
+      const kind = await recognise(this.page, IDENTITY_PAGES, {
         timeoutMs,
         expecting: 'the identity verification page',
+        unless: last,
       });
       // The phone form leases its line once it is ready to go; any other state goes on with the line held.
       if (kind !== 'phone-form' && kind !== 'verified' && kind !== 'moved-on') await this.takeLine(0);
