@@ -75,7 +75,8 @@ export type LeaseDecision =
  * The queue rule every implementation applies, on what it read: the leases stored for the pool's lines (live or
  * not) and the queue. A holder may take a free line only when fewer teardowns wait ahead of it than lines are
  * free, so a newcomer never overtakes a waiter that has not come back for its line yet. Waiters whose place
- * lapsed are dropped; a waiter's place is kept for another `ttlMs` once less than half of it is left. The caller writes the outcome atomically (granted: the lease and the queue together).
+ * lapsed are dropped; a waiter's place is kept for another `ttlMs` once less than half of it is left. The caller
+ * writes the outcome atomically (granted: the lease and the queue together).
  */
 export function decideLease(
   pool: readonly string[],
