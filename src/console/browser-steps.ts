@@ -14,6 +14,7 @@ import { setPassword } from './flows/set-password';
 import { signIn } from './flows/sign-in';
 import { type PhoneVerificationDeps, stillWaitingForLine, verifyPhone } from './flows/verify-phone';
 import type { Artifacts, PaymentCards, RootCredentials, SessionStore } from './ports';
+import { type BrowserTurns, holdTurn } from './turns';
 
 /** What the browser worker's steps use; the Lambda builds them once per container. */
 export interface BrowserStepPorts {
@@ -31,6 +32,8 @@ export interface BrowserStepPorts {
   cards: PaymentCards;
   /** Phone lines and how long their waits last (verify-phone). */
   phone: Omit<PhoneVerificationDeps, 'cards'>;
+  /** When one machine runs every step (the local stack): how they share its CPU. */
+  turns?: BrowserTurns;
 }
 
 type Flow = (session: ConsoleSession, flow: FlowContext) => Promise<StepOutcome>;
@@ -52,10 +55,12 @@ export function browserStepHandlers(ports: BrowserStepPorts): Partial<Record<Ste
       ports,
       'verify-phone',
       (session, flow) => verifyPhone(session, flow, { ...ports.phone, cards: ports.cards }),
-      // A teardown far back in the line queue looks again without starting Chromium.
+      // A teardown far back in the line queue looks again without starting Chromium. It takes no turn: it mostly
+      // waits for a line and a call, and it is what frees the lines the others queue for.
       {
         restoreSession: true,
         before: (ctx) => stillWaitingForLine({ teardown: ctx.teardown, now: () => Date.now() }, ports.phone),
+        turns: false,
       },
     ),
     'close-as-root': browserStep(ports, 'close-as-root', closeAsRoot, { restoreSession: true }),
@@ -71,7 +76,11 @@ function browserStep(
   ports: BrowserStepPorts,
   step: StepName,
   flow: Flow,
-  options: { restoreSession: boolean; before?: (ctx: StepContext) => Promise<StepOutcome | undefined> },
+  options: {
+    restoreSession: boolean;
+    before?: (ctx: StepContext) => Promise<StepOutcome | undefined>;
+    turns?: false;
+  },
 ): StepHandler {
   return {
     async run(ctx: StepContext): Promise<StepOutcome> {
@@ -80,12 +89,22 @@ function browserStep(
       const { teardown, logger } = ctx;
       const email = teardown.summary?.email;
       if (!email) throw new TeardownError('STEP_FAILED', 'The account summary has no root email address.');
-      const session = await ConsoleSession.open(ports.launch, teardown, {
-        artifacts: ports.artifacts,
-        sessions: ports.sessions,
-        logger,
-        step,
-      });
+      const turn =
+        ports.turns && options.turns !== false
+          ? await holdTurn(ports.turns, teardown.decidedAt ?? teardown.createdAt)
+          : undefined;
+      let session: ConsoleSession;
+      try {
+        session = await ConsoleSession.open(ports.launch, teardown, {
+          artifacts: ports.artifacts,
+          sessions: ports.sessions,
+          logger,
+          step,
+        });
+      } catch (error) {
+        turn?.end();
+        throw error;
+      }
       try {
         if (options.restoreSession) await session.restoreSession();
         return await flow(session, {
@@ -100,6 +119,7 @@ function browserStep(
             logger,
             run: {},
             ...(ports.stopBy ? { stopBy: ports.stopBy } : {}),
+            ...(turn ? { away: turn.away } : {}),
           },
           settings: ports.settings,
           logger,
@@ -130,6 +150,7 @@ function browserStep(
         throw error;
       } finally {
         await session.close();
+        turn?.end();
       }
     },
   };

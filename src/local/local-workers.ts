@@ -15,6 +15,7 @@ import {
 import { browserStepHandlers } from '../console/browser-steps';
 import { TwoCaptchaSolver } from '../console/captcha/two-captcha';
 import { type ConsoleSettings, captchaSettingsOf } from '../console/settings';
+import { BrowserTurns } from '../console/turns';
 import { S3MailObjects } from '../mail/adapters/s3-mail-objects';
 import type { MailSettings } from '../mail/classify';
 import type { MailIntakeDeps } from '../mail/intake';
@@ -51,8 +52,8 @@ const NO_CENTRALIZED_ROOT_ACCESS: RootAccess = {
 
 /**
  * The bot's runtime with every worker in this process, wired as their Lambdas wire them: the pipeline's steps,
- * the browser's (one shared Chromium, the simulators by the two simulator-mode variables), cleanup with the
- * browser's secret stores, and the retention timers.
+ * the browser's (one shared Chromium whose steps take turns, the simulators by the two simulator-mode variables),
+ * cleanup with the browser's secret stores, and the retention timers.
  */
 export function startLocalWorkers(deps: {
   config: Config;
@@ -65,6 +66,8 @@ export function startLocalWorkers(deps: {
   secrets: SecretsManagerClient;
   artifactsBucket: string;
   consoleSettings: ConsoleSettings;
+  /** How many browser steps work at once (the others wait their turn; console/turns.ts). */
+  turns: number;
   mailSettings: MailSettings;
   /** Our lines' numbers (people's own phones excluded) and the audio the contact flow plays for each digit. */
   ours: readonly string[];
@@ -105,6 +108,7 @@ export function startLocalWorkers(deps: {
       prompter: new SlackPhonePrompter({ outbox, logger }),
       settings: settings.phone,
     },
+    turns: new BrowserTurns(deps.turns),
   });
   const dispatcher = new InProcessDispatcher(['pipeline', 'browser']);
   const timers = new InProcessTimers(

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -126,6 +127,20 @@ function stopper(stops: Stops): () => Promise<void> {
 }
 
 /** The SMTP door's port: the option, else $SMTP_PORT, else 2525. */
+/**
+ * How many browser steps of the one shared Chromium work at once (BROWSER_TURNS; see console/turns.ts). Four per
+ * core: a step with a turn spends much of it waiting for a page, so fewer would leave the cores idle, and this many
+ * already keeps the older teardowns ahead (measured with `npm run bench:e2e`).
+ */
+export function browserTurnsOf(env: Record<string, string | undefined>): number {
+  const text = env.BROWSER_TURNS?.trim();
+  const turns = text ? Number(text) : 4 * Math.max(1, cpus().length);
+  if (!Number.isInteger(turns) || turns < 1 || turns > 1_000) {
+    throw new RangeError(`BROWSER_TURNS="${env.BROWSER_TURNS}" is not a whole number from 1 to 1000`);
+  }
+  return turns;
+}
+
 function smtpPortOf(options: LocalStackOptions, env: Record<string, string | undefined>): number {
   const port = options.smtpPort ?? Number(env.SMTP_PORT?.trim() || 2525);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -320,6 +335,7 @@ async function startLocalSystem(
       secrets,
       artifactsBucket,
       consoleSettings,
+      turns: browserTurnsOf(env),
       mailSettings: loadMailSettings(localEnv),
       ours,
       digitAudio: (digit) => `${AUDIO_BASE}${digitAudioName(digit)}`,

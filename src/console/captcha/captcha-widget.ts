@@ -1,6 +1,6 @@
 import type { ElementHandle, Frame, Page } from 'puppeteer-core';
 import { PageNotRecognisedError } from '../../common/errors';
-import { type ElementSpec, findNow, inPageScript, isGoneContext, pollUntil, press } from '../page-kit';
+import { type ElementSpec, fill, findNow, inPageScript, isGoneContext, pollUntil, press } from '../page-kit';
 
 // A CAPTCHA as it appears on AWS's pages: today in a cross-origin frame ("Security Verification"), earlier in the
 // page itself (sign-in and the recovery dialog each had their own ids). Found by meaning, ids as hints.
@@ -107,11 +107,7 @@ export async function submitAnswer(page: Page, widget: CaptchaWidget, answer: st
   const field = await findNow(widget.frame, CAPTCHA_ELEMENT.answer);
   // A missing field is a page the flow does not know: a person looks, as for any other.
   if (!field) throw new PageNotRecognisedError('The CAPTCHA has no answer field I can find.');
-  await field.click({ count: 3 });
-  await field.evaluate((el) => {
-    (el as unknown as { value: string }).value = '';
-  });
-  await field.type(answer);
+  await fill(page, field, answer);
   const submit = await findNow(widget.frame, CAPTCHA_ELEMENT.submit);
   if (submit) await press(page, submit);
   else await field.press('Enter');

@@ -7,6 +7,7 @@ import type { SlackPlacement } from '../../pipeline/model';
 import type { CaptchaChallenges } from '../../pipeline/ports/captcha-challenges';
 import { artifactKey } from '../adapters/s3-artifacts';
 import type { Artifacts, CaptchaPrompter, CaptchaSolver, SolverFailure } from '../ports';
+import { type AwayFromTurn, noTurns } from '../turns';
 import { captureCaptcha, requestNewPicture, submitAnswer, verdict } from './captcha-widget';
 
 /** No one answered a CAPTCHA in time: the step waits for a person's Done / Retry / Abort instead. */
@@ -49,6 +50,8 @@ export interface CaptchaChainDeps {
    * the invocation ends; undefined: no such limit.
    */
   stopBy?: () => number | undefined;
+  /** Gives the step's turn on the machine back while 2captcha or people read the picture (see turns.ts). */
+  away?: AwayFromTurn;
 }
 
 export interface CaptchaOwner {
@@ -83,6 +86,7 @@ export async function solveCaptcha(
   const now = deps.now ?? Date.now;
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const { settings, logger } = deps;
+  const away = deps.away ?? noTurns;
 
   const current = async () => {
     const shown = await captureCaptcha(page, settings.verdictTimeoutMs);
@@ -94,10 +98,10 @@ export async function solveCaptcha(
     let serviceOut = false;
     for (let attempt = 1; attempt <= settings.solverAttempts && !serviceOut; attempt++) {
       const { widget, png } = await current();
-      const result = await deps.solver.solve(png, {
-        deadlineAt: now() + settings.solverTimeoutMs,
-        ...ANSWER_LENGTH,
-      });
+      const solver = deps.solver;
+      const result = await away(() =>
+        solver.solve(png, { deadlineAt: now() + settings.solverTimeoutMs, ...ANSWER_LENGTH }),
+      );
       if (!result.ok) {
         logger.warn('captcha solver gave no answer', {
           failure: result.failure,
@@ -158,15 +162,15 @@ export async function solveCaptcha(
       ...(owner.slack ? { slack: owner.slack } : {}),
       stepTitle: owner.stepTitle,
     });
-    let answer: { text: string; by: string } | undefined;
-    while (now() < expiresAt) {
-      const challenge = await deps.challenges.get(id);
-      if (challenge?.answer && challenge.answeredBy) {
-        answer = { text: challenge.answer, by: challenge.answeredBy };
-        break;
+    const answer = await away(async () => {
+      while (now() < expiresAt) {
+        const challenge = await deps.challenges.get(id);
+        if (challenge?.answer && challenge.answeredBy)
+          return { text: challenge.answer, by: challenge.answeredBy };
+        await sleep(Math.min(settings.humanPollMs, Math.max(0, expiresAt - now())));
       }
-      await sleep(Math.min(settings.humanPollMs, Math.max(0, expiresAt - now())));
-    }
+      return undefined;
+    });
     await deps.challenges.close(id);
     if (!answer) {
       await deps.prompter.finished({ challengeId: id, outcome: 'expired' });

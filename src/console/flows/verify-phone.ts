@@ -7,7 +7,7 @@ import type { StepOutcome } from '../../pipeline/step-handler';
 import type { ConsoleSession } from '../browser-session';
 import { findCaptcha } from '../captcha/captcha-widget';
 import { solveCaptcha } from '../captcha/solve-captcha';
-import { afterActingOn, findNow, recognise } from '../page-kit';
+import { afterActingOn, clickElement, findNow, recognise } from '../page-kit';
 import type { PaymentCards, PhonePrompter } from '../ports';
 import { IDENTITY_PAGES, type IdentityPage, VERIFY, WIZARD_PAGES } from './billing-pages';
 import { openWizard, runWizard } from './billing-wizard';
@@ -108,7 +108,7 @@ export async function verifyPhone(
  * far back does not run every poll for nothing.
  */
 function waitForLine(place: number, pool: readonly string[], now: number, queuePollMs: number): StepOutcome {
-  const releasesNeeded = Math.max(1, place - new Set(pool).size);
+  const releasesNeeded = Math.max(1, place - readyAhead(pool));
   return {
     type: 'wait',
     until: now + queuePollMs * releasesNeeded,
@@ -138,10 +138,17 @@ export async function stillWaitingForLine(
     : waitForLine(place, pool, flow.now(), deps.settings.queuePollMs);
 }
 
-/** Close enough to a line to get the page ready: no more waiters ahead than the pool has lines. */
+/**
+ * Close enough to a line to get the page ready: no more waiters ahead than twice the pool's lines. A texted code
+ * frees its line within seconds, sooner than a waiter's page and CAPTCHA are ready (some 20 s), so a pool with only
+ * one ready waiter per line stood idle after every text.
+ */
 function nearTheFront(place: number, pool: readonly string[]): boolean {
-  return place <= new Set(pool).size;
+  return place <= readyAhead(pool);
 }
+
+/** How many teardowns of a pool's queue keep their page ready for its lines. */
+const readyAhead = (pool: readonly string[]) => 2 * new Set(pool).size;
 
 /**
  * The lines this verification may lease: the one an earlier run of the step still holds (a code on its way to
@@ -276,7 +283,7 @@ class Verification {
           }
           const again = await findNow(this.page.mainFrame(), VERIFY.callAgain);
           if (!again) throw new PageNotRecognisedError('The failed call offers no way to call again.');
-          await again.click();
+          await clickElement(this.page, again);
           break;
         }
         case 'code-refused':
@@ -311,7 +318,7 @@ class Verification {
     const sms = await findNow(this.page.mainFrame(), VERIFY.smsChoice);
     const voice = await findNow(this.page.mainFrame(), VERIFY.voiceChoice);
     if (sms) {
-      await sms.click();
+      await clickElement(this.page, sms);
     } else if (voice) {
       // A spoken code: our contact flow plays tones, it does not listen. Only a person's own phone can take it.
       const people = this.pool.filter((number) =>
@@ -323,7 +330,7 @@ class Verification {
         );
       }
       this.pool = people;
-      await voice.click();
+      await clickElement(this.page, voice);
     }
     // Far back in the queue, the CAPTCHA is not solved yet: the page would not wait that long.
     const place = await this.deps.leases.place(
@@ -353,7 +360,7 @@ class Verification {
       (await findNow(this.page.mainFrame(), VERIFY.sendSms)) ??
       (await findNow(this.page.mainFrame(), VERIFY.callMe));
     if (!send) throw new PageNotRecognisedError('The identity page has no button to call or send a code.');
-    await send.click();
+    await clickElement(this.page, send);
   }
 
   /** The country code list and the national number, from the line's E.164 number. */

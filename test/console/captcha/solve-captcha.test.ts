@@ -1,8 +1,10 @@
 // CAPTCHAs on real Chromium against the console simulator: 2captcha first (wrong answers reported and retried),
 // then the people in the thread, whose answer the open page waits for.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import type { AccountId } from '../../../src/common/account-id';
 import { browserStepHandlers } from '../../../src/console/browser-steps';
+import { BrowserTurns } from '../../../src/console/turns';
 import type { Teardown } from '../../../src/pipeline/model';
 import {
   accountSeries,
@@ -59,6 +61,41 @@ it('reports wrong answers to 2captcha, tries new pictures, and reports the one t
   expect(reports).toContain('correct');
   expect(resetMails()).toHaveLength(1);
   expect(prompter.asked).toHaveLength(0);
+});
+
+it('gives its turn on a shared machine back while 2captcha reads the picture, and finishes after', async () => {
+  // One turn for every browser step: another step gets it only if this one gives it back while it waits.
+  const turns = new BrowserTurns(1);
+  const solver = rig.ports.captcha.solver;
+  if (!solver) throw new Error('the rig has no 2captcha stand-in');
+  const freeWhileSolving: boolean[] = [];
+  const ports = {
+    ...rig.ports,
+    turns,
+    captcha: {
+      ...rig.ports.captcha,
+      solver: {
+        async solve(png: Uint8Array, options: Parameters<typeof solver.solve>[1]) {
+          const other = turns.take(0).then(() => {
+            turns.give();
+            return true;
+          });
+          freeWhileSolving.push(await Promise.race([other, sleep(2_000).then(() => false)]));
+          return solver.solve(png, options);
+        },
+        reportCorrect: (taskId: string) => solver.reportCorrect(taskId),
+        reportIncorrect: (taskId: string) => solver.reportIncorrect(taskId),
+      },
+    },
+  };
+  const outcome = await browserStepHandlers(ports)['request-reset']!.run(stepContext(atRequestReset()));
+  expect(outcome).toMatchObject({
+    type: 'done',
+    note: expect.stringContaining('CAPTCHA solved by 2captcha'),
+  });
+  expect(freeWhileSolving.length).toBeGreaterThanOrEqual(1);
+  expect(freeWhileSolving.every(Boolean)).toBe(true);
+  expect(resetMails()).toHaveLength(1);
 });
 
 /** Answers every prompt people get, as the first person to press Solve would, until `running` settles. */
