@@ -201,14 +201,17 @@ export async function clickElement(page: Page, element: ElementHandle<Element>):
 }
 
 /**
- * Replaces a field's value as a paste does: clicked (focus, and the user activation a frame's field needs), emptied,
- * then the value inserted in one go. The page gets the trusted `input` event typing gives, which is what AWS's
- * forms listen to, without two browser round trips per character. The value is never logged.
+ * Replaces a field's value as a paste does: clicked (as a person would, and the user activation a frame's field
+ * needs), focused and emptied, then the value inserted in one go. The page gets the trusted `input` event typing
+ * gives, which is what AWS's forms listen to, without two browser round trips per character. Focused by the
+ * element itself, not by where the click landed: a page whose layout moves after a choice (the country changes the
+ * address fields) must not get the value in the field next to it. The value is never logged.
  */
 export async function fill(page: Page, element: ElementHandle<Element>, value: string): Promise<void> {
   await runInFrame(page.mainFrame(), dismissCookieBanner);
   await clickElement(page, element);
   await element.evaluate((el) => {
+    (el as unknown as { focus(): void }).focus();
     (el as unknown as { value: string }).value = '';
   });
   if (value) await page.keyboard.sendCharacter(value);

@@ -35,6 +35,20 @@ it('replaces what a field held, and the page hears the whole value in a trusted 
   expect(events.length).toBeLessThanOrEqual(2);
 });
 
+it('fills the field it was given even when the click lands on something over it', async () => {
+  // A placeholder drawn over the field (not a <label>): a click there does not focus the field.
+  await page.setContent(`<div style="position:relative;width:300px">
+<input id="card" style="width:280px"><span style="position:absolute;inset:0;background:#fff">Card number</span></div>
+<input id="other">${RECORDER}`);
+  const other = await page.$('#other');
+  await other?.focus();
+  const field = await page.$('#card');
+  if (!field) throw new Error('no field');
+  await fill(page, field, '4111111111111111');
+  expect(await field.evaluate((el) => (el as HTMLInputElement).value)).toBe('4111111111111111');
+  expect(await other?.evaluate((el) => (el as HTMLInputElement).value)).toBe('');
+});
+
 it('fills a field inside a frame (where a CAPTCHA answer goes)', async () => {
   const inner = `<input id="answer" value="old">${RECORDER}`;
   await page.setContent(
