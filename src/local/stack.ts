@@ -184,6 +184,8 @@ async function startLocalSystem(
 ): Promise<Omit<LocalStack, 'sim'> & { sim: SlackSim | undefined }> {
   const env = options.env ?? process.env;
   const host = options.host ?? '127.0.0.1';
+  // Checked before anything starts: a bad value changes nothing.
+  const turns = browserTurnsOf(env);
   const stops: Stops = [];
   const stop = stopper(stops);
   try {
@@ -335,7 +337,7 @@ async function startLocalSystem(
       secrets,
       artifactsBucket,
       consoleSettings,
-      turns: browserTurnsOf(env),
+      turns,
       mailSettings: loadMailSettings(localEnv),
       ours,
       digitAudio: (digit) => `${AUDIO_BASE}${digitAudioName(digit)}`,
