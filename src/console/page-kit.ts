@@ -202,19 +202,29 @@ export async function clickElement(page: Page, element: ElementHandle<Element>):
 
 /**
  * Replaces a field's value as a paste does: clicked (as a person would, and the user activation a frame's field
- * needs), focused and emptied, then the value inserted in one go. The page gets the trusted `input` event typing
- * gives, which is what AWS's forms listen to, without two browser round trips per character. Focused by the
- * element itself, not by where the click landed: a page whose layout moves after a choice (the country changes the
- * address fields) must not get the value in the field next to it. The value is never logged.
+ * needs), then focused, its text selected and replaced by the value in one editing command. The page gets the
+ * trusted `input` event typing gives, which is what AWS's forms listen to, without two browser round trips per
+ * character. Focused by the element itself, not by where the click landed: a page whose layout moves after a
+ * choice (the country changes the address fields) must not get the value in the field next to it. The edit runs
+ * inside the page, so a page that navigates meanwhile fails the call at once (the flow looks at the new page)
+ * rather than leaving an input command unanswered. The value is never logged.
  */
 export async function fill(page: Page, element: ElementHandle<Element>, value: string): Promise<void> {
   await runInFrame(page.mainFrame(), dismissCookieBanner);
   await clickElement(page, element);
+  const edited = await element.evaluate((el, text) => {
+    const field = el as unknown as { focus(): void; select?: () => void; value: string };
+    field.focus();
+    field.select?.();
+    // The editing command is what typing and pasting go through: trusted `beforeinput` and `input` events.
+    return text ? document.execCommand('insertText', false, text) : document.execCommand('delete');
+  }, value);
+  if (edited) return;
+  // A field the editing command cannot reach (not a text field): typed key by key, as before.
   await element.evaluate((el) => {
-    (el as unknown as { focus(): void }).focus();
     (el as unknown as { value: string }).value = '';
   });
-  if (value) await page.keyboard.sendCharacter(value);
+  await element.type(value);
 }
 
 /** Masks secrets in every frame, runs `take`, then takes the masks away again. */
