@@ -176,28 +176,7 @@ export async function findNow(frame: Frame, spec: ElementSpec): Promise<ElementH
 /** Clicks like a person: a banner over the page is accepted first, the element scrolled into view. */
 export async function press(page: Page, element: ElementHandle<Element>): Promise<void> {
   await runInFrame(page.mainFrame(), dismissCookieBanner);
-  await clickElement(page, element);
-}
-
-/**
- * The mouse pressed at the element's centre, after one call that scrolls it into view and measures it. Puppeteer's
- * own click makes about ten round trips and waits for a rendered frame first: some 15 ms of CPU a click against 4,
- * which counts with many steps on one machine. An element in another frame keeps Puppeteer's click, which knows
- * where that frame sits on the page.
- */
-export async function clickElement(page: Page, element: ElementHandle<Element>): Promise<void> {
-  if (element.frame !== page.mainFrame()) return element.click();
-  const centre = await element.evaluate((el) => {
-    // 'instant': a page's smooth scrolling would move the element after it was measured.
-    el.scrollIntoView({ block: 'center', inline: 'center', behavior: 'instant' });
-    const box = el.getBoundingClientRect();
-    return box.width > 0 && box.height > 0
-      ? { x: box.left + box.width / 2, y: box.top + box.height / 2 }
-      : undefined;
-  });
-  // Nothing to aim at (hidden, no box): Puppeteer's click says why in its error.
-  if (!centre) return element.click();
-  await page.mouse.click(centre.x, centre.y);
+  await element.click();
 }
 
 /**
@@ -211,7 +190,7 @@ export async function clickElement(page: Page, element: ElementHandle<Element>):
  */
 export async function fill(page: Page, element: ElementHandle<Element>, value: string): Promise<void> {
   await runInFrame(page.mainFrame(), dismissCookieBanner);
-  await clickElement(page, element);
+  await element.click();
   const edited = await element.evaluate((el, text) => {
     const field = el as unknown as { focus(): void; select?: () => void; value: string };
     field.focus();

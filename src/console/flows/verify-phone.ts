@@ -7,7 +7,7 @@ import type { StepOutcome } from '../../pipeline/step-handler';
 import type { ConsoleSession } from '../browser-session';
 import { findCaptcha } from '../captcha/captcha-widget';
 import { solveCaptcha } from '../captcha/solve-captcha';
-import { afterActingOn, clickElement, findNow, recognise } from '../page-kit';
+import { afterActingOn, findNow, recognise } from '../page-kit';
 import type { PaymentCards, PhonePrompter } from '../ports';
 import { IDENTITY_PAGES, type IdentityPage, VERIFY, WIZARD_PAGES } from './billing-pages';
 import { openWizard, runWizard } from './billing-wizard';
@@ -283,7 +283,7 @@ class Verification {
           }
           const again = await findNow(this.page.mainFrame(), VERIFY.callAgain);
           if (!again) throw new PageNotRecognisedError('The failed call offers no way to call again.');
-          await clickElement(this.page, again);
+          await again.click();
           break;
         }
         case 'code-refused':
@@ -318,7 +318,7 @@ class Verification {
     const sms = await findNow(this.page.mainFrame(), VERIFY.smsChoice);
     const voice = await findNow(this.page.mainFrame(), VERIFY.voiceChoice);
     if (sms) {
-      await clickElement(this.page, sms);
+      await sms.click();
     } else if (voice) {
       // A spoken code: our contact flow plays tones, it does not listen. Only a person's own phone can take it.
       const people = this.pool.filter((number) =>
@@ -330,7 +330,7 @@ class Verification {
         );
       }
       this.pool = people;
-      await clickElement(this.page, voice);
+      await voice.click();
     }
     // Far back in the queue, the CAPTCHA is not solved yet: the page would not wait that long.
     const place = await this.deps.leases.place(
@@ -360,7 +360,7 @@ class Verification {
       (await findNow(this.page.mainFrame(), VERIFY.sendSms)) ??
       (await findNow(this.page.mainFrame(), VERIFY.callMe));
     if (!send) throw new PageNotRecognisedError('The identity page has no button to call or send a code.');
-    await clickElement(this.page, send);
+    await send.click();
   }
 
   /** The country code list and the national number, from the line's E.164 number. */
