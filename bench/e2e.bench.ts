@@ -37,7 +37,7 @@ import puppeteer from 'puppeteer-core';
 import type { AccountId } from '../src/common/account-id';
 import { SecretsManagerRootCredentials } from '../src/console/adapters/secrets-manager-root-credentials';
 import type { Realism } from '../src/local/realism';
-import { browserTurnsOf, LOCAL_PEOPLE, type LocalStack, startLocalStack } from '../src/local/stack';
+import { LOCAL_PEOPLE, type LocalStack, startLocalStack } from '../src/local/stack';
 import { STRATEGY_STEPS } from '../src/pipeline/catalogue';
 import type { Teardown, TeardownEvent } from '../src/pipeline/model';
 import { SIGNAL } from '../src/pipeline/signals';
@@ -681,7 +681,7 @@ let soloCpu: TreeUsage | undefined;
       `parallel20_ratio=${ratio.toFixed(3)} parallel_ok=${ratio <= PARALLEL_GOAL && succeeded === ids.length} ` +
         `wall_ms=${f0(wallMs)} floor_ms=${f0(floorMs)} teardowns=${accounts.length} succeeded=${succeeded} ` +
         `person_retries=${personRetries} ` +
-        `lines=${LINES.length} browser_turns=${browserTurnsOf(process.env)} wait_scale=${WAIT_SCALE}`,
+        `lines=${LINES.length} browser_turns=${stack.browserTurns} wait_scale=${WAIT_SCALE}`,
     );
     console.log(
       `# floor = solo injected ${f0(sumOf(soloInjected))} + line phase ${f0(linePhaseMs)} - own call hold ` +

@@ -3,13 +3,7 @@
 // deployment, after a loud warning).
 import { startRealAwsBot } from '../src/local/real-aws';
 import { REALISM_KNOBS, realismFromArgs } from '../src/local/realism';
-import {
-  browserTurnsOf,
-  LOCAL_PEOPLE,
-  type LocalStack,
-  startLocalStack,
-  startSocketModeStack,
-} from '../src/local/stack';
+import { LOCAL_PEOPLE, type LocalStack, startLocalStack, startSocketModeStack } from '../src/local/stack';
 
 const HELP = `npm start [-- options]
   --real-aws            with SLACK_APP_TOKEN: the bot joins your workspace in front of a REAL deployment
@@ -85,7 +79,7 @@ if (realAws) {
       '  simulated:    AWS (moto with a demo organization of 12 sandbox accounts; the console, sign-in and billing',
       '                pages; mail to root addresses; verification calls and texts), 2captcha, Slack',
       `  realism:      ${REALISM_KNOBS.map((k) => `${k.key}=${realism[k.key]}`).join(' ')}`,
-      `  browser:      one Chromium, ${browserTurnsOf(process.env)} steps working at once (BROWSER_TURNS)`,
+      `  browser:      one Chromium, ${stack.browserTurns} steps working at once (BROWSER_TURNS)`,
       `  try:          /sandbox delete ${exampleAccount(stack)} --remove sprint demo is over`,
       '                (as alice, then approve as bob)',
       'Ctrl-C stops it.',

@@ -14,7 +14,7 @@ import { setPassword } from './flows/set-password';
 import { signIn } from './flows/sign-in';
 import { type PhoneVerificationDeps, stillWaitingForLine, verifyPhone } from './flows/verify-phone';
 import type { Artifacts, PaymentCards, RootCredentials, SessionStore } from './ports';
-import { type BrowserTurns, holdTurn } from './turns';
+import { type AwayFromTurn, type BrowserTurns, holdTurn } from './turns';
 
 /** What the browser worker's steps use; the Lambda builds them once per container. */
 export interface BrowserStepPorts {
@@ -86,72 +86,78 @@ function browserStep(
     async run(ctx: StepContext): Promise<StepOutcome> {
       const early = await options.before?.(ctx);
       if (early) return early;
-      const { teardown, logger } = ctx;
+      const { teardown } = ctx;
       const email = teardown.summary?.email;
       if (!email) throw new TeardownError('STEP_FAILED', 'The account summary has no root email address.');
       const turn =
         ports.turns && options.turns !== false
           ? await holdTurn(ports.turns, teardown.decidedAt ?? teardown.createdAt)
           : undefined;
-      let session: ConsoleSession;
       try {
-        session = await ConsoleSession.open(ports.launch, teardown, {
-          artifacts: ports.artifacts,
-          sessions: ports.sessions,
-          logger,
-          step,
-        });
-      } catch (error) {
-        turn?.end();
-        throw error;
-      }
-      try {
-        if (options.restoreSession) await session.restoreSession();
-        return await flow(session, {
-          teardown,
-          stepTitle: STEPS[step].title,
-          email,
-          credentials: ports.credentials,
-          sealed: ports.sealed,
-          captcha: {
-            ...ports.captcha,
-            artifacts: ports.artifacts,
-            logger,
-            run: {},
-            ...(ports.stopBy ? { stopBy: ports.stopBy } : {}),
-            ...(turn ? { away: turn.away } : {}),
-          },
-          settings: ports.settings,
-          logger,
-          now: () => Date.now(),
-          solvers: [],
-        });
-      } catch (error) {
-        if (
-          error instanceof PageNotRecognisedError ||
-          error instanceof CaptchaUnansweredError ||
-          error instanceof PersonNeededError
-        ) {
-          const screenshot = await session.surprise(error.message);
-          logger.warn('browser step needs a person', {
-            step,
-            reason: error.message,
-            refused: session.refused,
-          });
-          return {
-            type: 'await',
-            signal: SIGNAL.human,
-            // The prompt under it says what Done, Retry and Abort do.
-            reason: error.message,
-            ...(screenshot ? { screenshot } : {}),
-          };
-        }
-        await session.surprise(`${STEPS[step].title} failed`);
-        throw error;
+        return await inSession(ctx, email, turn?.away);
       } finally {
-        await session.close();
         turn?.end();
       }
     },
   };
+
+  async function inSession(
+    ctx: StepContext,
+    email: string,
+    away: AwayFromTurn | undefined,
+  ): Promise<StepOutcome> {
+    const { teardown, logger } = ctx;
+    const session = await ConsoleSession.open(ports.launch, teardown, {
+      artifacts: ports.artifacts,
+      sessions: ports.sessions,
+      logger,
+      step,
+    });
+    try {
+      if (options.restoreSession) await session.restoreSession();
+      return await flow(session, {
+        teardown,
+        stepTitle: STEPS[step].title,
+        email,
+        credentials: ports.credentials,
+        sealed: ports.sealed,
+        captcha: {
+          ...ports.captcha,
+          artifacts: ports.artifacts,
+          logger,
+          run: {},
+          ...(ports.stopBy ? { stopBy: ports.stopBy } : {}),
+          ...(away ? { away } : {}),
+        },
+        settings: ports.settings,
+        logger,
+        now: () => Date.now(),
+        solvers: [],
+      });
+    } catch (error) {
+      if (
+        error instanceof PageNotRecognisedError ||
+        error instanceof CaptchaUnansweredError ||
+        error instanceof PersonNeededError
+      ) {
+        const screenshot = await session.surprise(error.message);
+        logger.warn('browser step needs a person', {
+          step,
+          reason: error.message,
+          refused: session.refused,
+        });
+        return {
+          type: 'await',
+          signal: SIGNAL.human,
+          // The prompt under it says what Done, Retry and Abort do.
+          reason: error.message,
+          ...(screenshot ? { screenshot } : {}),
+        };
+      }
+      await session.surprise(`${STEPS[step].title} failed`);
+      throw error;
+    } finally {
+      await session.close();
+    }
+  }
 }

@@ -100,6 +100,8 @@ export interface LocalStack {
   liveAccounts(): Promise<LiveAccount[]>;
   /** The phone numbers of our lines. */
   lines: string[];
+  /** How many browser steps work at once (BROWSER_TURNS). */
+  browserTurns: number;
   stop(): Promise<void>;
 }
 
@@ -126,7 +128,6 @@ function stopper(stops: Stops): () => Promise<void> {
   };
 }
 
-/** The SMTP door's port: the option, else $SMTP_PORT, else 2525. */
 /**
  * How many browser steps of the one shared Chromium work at once (BROWSER_TURNS; see console/turns.ts). Four per
  * core: a step with a turn spends much of it waiting for a page, so fewer would leave the cores idle, and this many
@@ -141,6 +142,7 @@ export function browserTurnsOf(env: Record<string, string | undefined>): number 
   return turns;
 }
 
+/** The SMTP door's port: the option, else $SMTP_PORT, else 2525. */
 function smtpPortOf(options: LocalStackOptions, env: Record<string, string | undefined>): number {
   const port = options.smtpPort ?? Number(env.SMTP_PORT?.trim() || 2525);
   if (!Number.isInteger(port) || port < 0 || port > 65_535) {
@@ -400,6 +402,7 @@ async function startLocalSystem(
       activity,
       liveAccounts,
       lines: ours,
+      browserTurns: turns,
       stop,
     };
   } catch (error) {

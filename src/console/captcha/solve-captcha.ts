@@ -94,11 +94,11 @@ export async function solveCaptcha(
     return shown;
   };
 
-  if (deps.solver && !deps.run?.solverUnavailable) {
+  const { solver } = deps;
+  if (solver && !deps.run?.solverUnavailable) {
     let serviceOut = false;
     for (let attempt = 1; attempt <= settings.solverAttempts && !serviceOut; attempt++) {
       const { widget, png } = await current();
-      const solver = deps.solver;
       const result = await away(() =>
         solver.solve(png, { deadlineAt: now() + settings.solverTimeoutMs, ...ANSWER_LENGTH }),
       );
@@ -121,10 +121,10 @@ export async function solveCaptcha(
       await submitAnswer(page, widget, result.answer);
       const seen = await verdict(page, widget, settings.verdictTimeoutMs);
       if (seen === 'accepted') {
-        await deps.solver.reportCorrect(result.taskId);
+        await solver.reportCorrect(result.taskId);
         return '2captcha';
       }
-      await deps.solver.reportIncorrect(result.taskId);
+      await solver.reportIncorrect(result.taskId);
       logger.info('captcha answer rejected by the page', { attempt });
     }
   }
